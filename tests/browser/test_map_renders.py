@@ -1,0 +1,31 @@
+"""In a real browser, offline: the map canvas draws the governorates and the points."""
+
+from __future__ import annotations
+
+from conftest import ARTIFACTS
+from pixels import colour_share, drawn_fraction
+
+FILL_OPACITY = 0.25  # geo.figures.boundary_trace
+
+
+def on_white(rgb: tuple[int, int, int], alpha: float) -> tuple[int, int, int]:
+    return tuple(round(alpha * c + (1 - alpha) * 255) for c in rgb)
+
+
+def test_overview_map_draws_offline(app_url, page):
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(app_url, wait_until="domcontentloaded")
+    canvas = page.locator("canvas.maplibregl-canvas").first
+    canvas.wait_for(state="visible", timeout=90_000)
+    page.wait_for_timeout(4000)  # MapLibre draws after the style and sources load
+    shot = canvas.screenshot()
+    (ARTIFACTS / "overview_map.png").write_bytes(shot)
+    page.screenshot(path=str(ARTIFACTS / "overview_page.png"), full_page=True)
+    assert drawn_fraction(shot) > 0.15, "map canvas is (almost) blank"
+    federal = on_white((86, 180, 233), FILL_OPACITY)  # Okabe-Ito sky blue
+    kurdistan = on_white((230, 159, 0), FILL_OPACITY)  # Okabe-Ito orange
+    assert colour_share(shot, federal, tolerance=10) > 0.05
+    assert colour_share(shot, kurdistan, tolerance=10) > 0.005
+    assert colour_share(shot, (213, 94, 0), tolerance=30) > 0.0003  # event points (vermillion)
+    assert not errors, errors

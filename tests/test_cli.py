@@ -1,0 +1,80 @@
+"""The `geo` console script, run as a user runs it."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from geo.datasets import load
+from geo.export import export_frame, read_back, to_csv_text
+
+SUBCOMMANDS = [["locate"], ["export"], ["validate"], ["boundaries"], ["data"],
+               ["data", "build-boundaries"]]
+
+
+@pytest.mark.parametrize("sub", SUBCOMMANDS)
+def test_every_subcommand_has_help(geo_cli, sub):
+    res = geo_cli(*sub, "--help")
+    assert res.returncode == 0 and "usage: geo" in res.stdout
+
+
+def test_locate_prints_csv(geo_cli):
+    res = geo_cli("locate", "33.3152,44.3661", "36.19,44.01", "35.0,38.0", "44.36,33.31")
+    assert res.returncode == 0, res.stderr
+    table = pd.read_csv(io.StringIO(res.stdout), dtype=str, keep_default_na=False)
+    assert list(table.columns) == ["lat", "lon", "admin1_code", "admin1_name", "region"]
+    assert list(table.admin1_code) == ["IQ-BG", "IQ-AR", "", ""]
+    assert list(table.region) == ["Federal Iraq", "Kurdistan Region", "Outside Iraq",
+                                  "Outside Iraq"]
+
+
+@pytest.mark.parametrize("args", [
+    ["locate", "33.3"], ["locate", "a,b"], ["locate", "95,44"], ["locate"],
+    ["export", "--format", "xlsx"], ["export", "--dataset", "nope"], ["frobnicate"],
+])
+def test_bad_arguments_give_one_line(geo_cli, args):
+    res = geo_cli(*args)
+    assert res.returncode == 2
+    assert res.stdout == "" and len(res.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["export", "--format", "gpkg"],
+    ["locate", "33,44", "--boundaries", "/no/such/file.gpkg"],
+    ["locate", "33,44", "--boundary-columns", "admin1_code=X"],
+])
+def test_bad_requests_give_one_line_and_exit_1(geo_cli, args):
+    res = geo_cli(*args)
+    assert res.returncode == 1 and len(res.stderr.strip().splitlines()) == 1
+    assert res.stderr.startswith("geo: error:") and "Traceback" not in res.stderr
+
+
+def test_export_csv_to_stdout_equals_library(geo_cli, admin1):
+    res = geo_cli("export")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout == to_csv_text(export_frame(load("events", admin1).data, "events"))
+
+
+@pytest.mark.parametrize("dataset", ["events", "deployments", "sites"])
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg", "parquet"])
+def test_export_every_format_reads_back(geo_cli, tmp_path, admin1, dataset, fmt):
+    suffix = {"csv": "csv", "geojson": "geojson", "gpkg": "gpkg", "parquet": "parquet"}[fmt]
+    out = tmp_path / f"{dataset}.{suffix}"
+    res = geo_cli("export", "--dataset", dataset, "--format", fmt, "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    back = read_back(out)
+    want = export_frame(load(dataset, admin1).data, dataset)
+    key = want.columns[0]
+    assert list(back[key]) == list(want[key]) and len(back) > 0
+    assert list(back["admin1_code"].fillna("")) == list(want["admin1_code"].fillna(""))
+
+
+def test_validate_shipped_data_is_clean(geo_cli):
+    res = geo_cli("validate")
+    assert res.returncode == 0, res.stdout + res.stderr
+    issues = pd.read_csv(io.StringIO(res.stdout))
+    assert (issues.severity != "error").all()
+    assert "events:" in res.stderr and "0 rejected" in res.stderr
