@@ -1,43 +1,181 @@
-"""The Streamlit app renders on the embedded data (streamlit.testing AppTest)."""
+"""The real app through streamlit.testing: every page, every filter, layers, URL in and out."""
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 
+import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "streamlit_app.py")
+PAGES = ["pages/overview.py", "pages/map.py", "pages/events.py", "pages/deployments.py",
+         "pages/regions.py", "pages/data.py"]
 
 
-def test_app_renders_map_table_and_caveat():
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    assert not at.exception
-    assert "Iraq" in at.title[0].value
-    assert any("Baghdad" in i.value and "uncertain" in i.value for i in at.info)
+@pytest.fixture(autouse=True)
+def _navigation_apps_keep_running_their_entrypoint(monkeypatch):
+    """AppTest resets `PagesManager.uses_pages_directory` before every run and then derives it
+    from the existence of a `pages/` folder, so every run after the first takes the legacy
+    multipage path and skips streamlit_app.py (the sidebar). The real server sets the flag to
+    False once st.navigation is used; do the same here."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def run(page: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page and page != PAGES[0]:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown(at: AppTest) -> int:
+    caption = next(c.value for c in at.caption if c.value.startswith("Data as of"))
+    return int(caption.split(" · ")[1].split(" of ")[0])
+
+
+def map_json(at: AppTest, index: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_with_filter_and_as_of(page):
+    at = run(page)
+    assert at.title, page
+    caption = next(c.value for c in at.caption if c.value.startswith("Data as of"))
+    assert "Filter: no filter (all data)" in caption
+    assert "2026" in caption.split(" · ")[0]  # the data's as-of date, not today's
+
+
+def test_overview_headline_figures():
+    at = run()
     metrics = {m.label: m.value for m in at.metric}
-    assert int(metrics["Events"]) > 10
-    charts = at.get("plotly_chart")
-    assert len(charts) == 1
-    assert len(at.dataframe) == 1
+    assert int(metrics["Events"]) == 44
+    assert int(metrics["Attacks on US/coalition forces"]) >= 10
+    assert "2,500" in metrics["US troops in Iraq (latest report)"]
+    timeline = map_json(at, 1)
+    annotations = [a["text"] for a in timeline["layout"]["annotations"]]
+    assert any("Phase 2 deadline" in a for a in annotations)
+
+
+@pytest.mark.parametrize(("key", "value", "expect"), [
+    ("f_types", ["Strategic developments"], lambda n: 0 < n < 44),
+    ("f_admin1", ["IQ-BB"], lambda n: 0 < n < 10),
+    ("f_regions", ["Kurdistan Region"], lambda n: 0 < n < 15),
+    ("f_prec", [3], lambda n: 0 < n < 10),
+])
+def test_multiselect_filters(key, value, expect):
+    at = run()
+    at.multiselect(key=key).set_value(value).run()
+    assert not at.exception
+    assert expect(shown(at))
+    assert at.query_params  # the filter went into the URL
+
+
+def test_date_actor_fatalities_filters_and_url_out():
+    at = run()
+    at.slider(key="f_dates").set_value((date(2024, 1, 1), date(2024, 12, 31))).run()
+    n_2024 = shown(at)
+    assert 0 < n_2024 < 44
+    assert at.query_params["start"] == "2024-01-01" and at.query_params["end"] == "2024-12-31"
+    at.text_input(key="f_actor").input("Kataib Hezbollah").run()
+    assert 0 < shown(at) < n_2024 and at.query_params["actor"] == "Kataib Hezbollah"
+    at.checkbox(key="f_unknown").uncheck().run()
+    at.slider(key="f_fat").set_value((1, 10)).run()
+    assert not at.exception and shown(at) >= 1
+    assert at.query_params["unknown"] == "0" and at.query_params["fmin"] == "1"
+
+
+def test_url_in_restores_the_view_on_every_page():
+    params = {"type": "Explosions/Remote violence", "gov": "IQ-AN", "start": "2020-01-01"}
+    for page in PAGES:
+        at = run(page, **params)
+        caption = next(c.value for c in at.caption if c.value.startswith("Data as of"))
+        assert "Anbar" in caption and "Explosions/Remote violence" in caption, page
+    at = run(PAGES[0], **params)
+    assert at.multiselect(key="f_admin1").value == ["IQ-AN"]
+
+
+def test_bad_url_parameters_show_a_notice_not_a_crash():
+    at = run(start="yesterday", type="Bogus", gov="<script>", fmin="-1", whatever="1")
+    notices = " ".join(w.value for w in at.warning)
+    assert "start='yesterday'" in notices and "Bogus" in notices and "unknown parameter" in notices
+    assert shown(at) == 44
+
+
+@pytest.mark.parametrize("layer", ["boundaries", "regions", "choropleth", "events", "density",
+                                   "sites", "rings", "labels", "basemap"])
+def test_each_layer_toggle_changes_the_map(layer):
+    at = run("pages/map.py")
+    before = map_json(at)
+    box = at.checkbox(key=f"layer_{layer}")
+    (box.uncheck() if box.value else box.check()).run()
+    assert not at.exception
+    after = map_json(at)
+    assert after != before
+    assert "layers" in dict(at.query_params)
+    # remembered across pages
+    at.switch_page("pages/regions.py").run()
+    at.switch_page("pages/map.py").run()
+    assert at.checkbox(key=f"layer_{layer}").value == box.value
+
+
+def test_filter_change_does_no_file_io(monkeypatch):
+    at = run()
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("file read during a rerun")
+
+    for target in ("pandas.read_csv", "geopandas.read_file", "geopandas.read_parquet",
+                   "geo.datasets.read_csv_text", "pyogrio.read_dataframe"):
+        monkeypatch.setattr(target, forbidden)
+    at.multiselect(key="f_types").set_value(["Strategic developments"]).run()
+    assert not at.exception
+    for page in PAGES[1:]:
+        at.switch_page(page).run()
+        assert not at.exception, page
+
+
+def test_events_page_detail_view_and_links():
+    at = run("pages/events.py")
+    table = at.dataframe[0].value
+    assert len(table) == 44 and table["source_url"].str.match(r"^https?://").all()
+    at.selectbox(key="ev_detail").set_value("IRQ-CUR-0004").run()
+    detail = at.dataframe[1].value
+    assert "Soleimani" in " ".join(detail["value"])
 
 
 def test_app_uses_boundaries_from_environment(tmp_path, monkeypatch, admin1):
-    import streamlit as st
-
     path = tmp_path / "adm1.gpkg"
     admin1.rename(columns={"admin1_code": "PCODE", "admin1_name": "NAME"})[
         ["PCODE", "NAME", "geometry"]].assign(PCODE=lambda d: "X-" + d.PCODE).to_file(path)
     monkeypatch.setenv("GEO_BOUNDARIES", str(path))
     monkeypatch.setenv("GEO_BOUNDARY_COLUMNS", "admin1_code=PCODE,admin1_name=NAME")
-    st.cache_data.clear()
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    assert not at.exception and not at.warning
-    codes = set(at.dataframe[0].value["admin1_code"].dropna())
-    assert codes and all(c.startswith("X-IQ-") for c in codes)
-
-    monkeypatch.setenv("GEO_BOUNDARY_COLUMNS", "admin1_code=NOPE")
-    st.cache_data.clear()
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    assert not at.exception
-    assert "Custom boundaries not used" in at.warning[0].value and "NOPE" in at.warning[0].value
-    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        at = run("pages/events.py")
+        codes = set(at.dataframe[0].value["admin1_code"].dropna())
+        assert codes and all(c.startswith("X-IQ-") for c in codes)
+        monkeypatch.setenv("GEO_BOUNDARY_COLUMNS", "admin1_code=NOPE")
+        st.cache_resource.clear()
+        at = run()
+        assert any("Custom boundaries not used" in w.value and "NOPE" in w.value for w in at.warning)
+    finally:
+        monkeypatch.delenv("GEO_BOUNDARIES")
+        monkeypatch.delenv("GEO_BOUNDARY_COLUMNS")
+        st.cache_resource.clear()

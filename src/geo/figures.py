@@ -1,17 +1,21 @@
 """Plotly figure builders: pure functions from (Geo)DataFrames to figures, no Streamlit here.
 
-Maps use MapLibre traces with the "white-bg" style and an explicit centre and zoom, so they
-draw with no tile server (the dashboard must work offline).
+Maps use MapLibre traces on an inline style (a plain background, no tiles, no glyphs), with an
+explicit centre and zoom, so they draw with no network. The optional OpenStreetMap raster layer
+simply shows nothing when offline.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import math
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from pyproj import Geod
 
 IRAQ_BOUNDS = {"west": 38.79, "east": 48.57, "south": 29.06, "north": 37.38}
 IRAQ_CENTER = {"lat": 33.3, "lon": 43.7}
@@ -19,53 +23,31 @@ IRAQ_CENTER = {"lat": 33.3, "lon": 43.7}
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
              "#000000"]
 REGION_COLORS = {"Kurdistan Region": "#E69F00", "Federal Iraq": "#56B4E9"}
+EVENT_TYPE_COLORS = {
+    "Explosions/Remote violence": "#D55E00", "Battles": "#CC79A7",
+    "Violence against civilians": "#000000", "Protests": "#009E73", "Riots": "#F0E442",
+    "Strategic developments": "#0072B2",
+}
+SITE_COLOR = "#009E73"
+FILL_OPACITY = 0.25
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+_GEOD = Geod(ellps="WGS84")
 
 
-def _geojson(gdf: gpd.GeoDataFrame) -> dict:
-    return json.loads(gdf.to_json(drop_id=True))
+GLYPHS_URL = "app/static/glyphs/{fontstack}/{range}.pbf"  # served by Streamlit from static/
+LABEL_FONT = "DejaVu Sans Book"
 
 
-def boundary_trace(admin1: gpd.GeoDataFrame, line_color: str = "#444444") -> go.Choroplethmap:
-    """Governorate outlines with a light fill coloured by region, hover shows the names."""
-    colors = admin1["region"].map(REGION_COLORS).fillna("#BBBBBB")
-    codes = list(admin1["admin1_code"])
-    return go.Choroplethmap(
-        geojson=_geojson(admin1[["admin1_code", "geometry"]]),
-        featureidkey="properties.admin1_code",
-        locations=codes,
-        z=list(range(len(codes))),
-        colorscale=[[i / max(len(codes) - 1, 1), c] for i, c in enumerate(colors)],
-        showscale=False,
-        marker={"opacity": 0.25, "line": {"width": 1, "color": line_color}},
-        customdata=admin1[["admin1_name", "region"]].to_numpy(),
-        hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
-        name="Governorates",
-    )
-
-
-def event_trace(events: pd.DataFrame) -> go.Scattermap:
-    """Events as points; size grows with fatalities (unknown fatalities = smallest size)."""
-    deaths = pd.to_numeric(events.get("fatalities"), errors="coerce").fillna(0)
-    dates = pd.to_datetime(events["event_date"]).dt.strftime("%Y-%m-%d")
-    return go.Scattermap(
-        lat=events["latitude"], lon=events["longitude"], mode="markers",
-        marker={"size": 8 + 3 * deaths.clip(upper=10) ** 0.8, "color": OKABE_ITO[5],
-                "opacity": 0.85},
-        customdata=pd.DataFrame({"d": dates, "t": events["sub_event_type"],
-                                 "l": events["location"]}).to_numpy(),
-        hovertemplate="%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
-        name="Events",
-    )
-
-
-def site_trace(sites: pd.DataFrame) -> go.Scattermap:
-    return go.Scattermap(
-        lat=sites["latitude"], lon=sites["longitude"], mode="markers",
-        marker={"size": 11, "color": OKABE_ITO[4], "opacity": 0.9},
-        customdata=sites[["name", "kind"]].to_numpy(),
-        hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
-        name="Sites",
-    )
+def map_style(dark: bool = False) -> dict:
+    """Inline MapLibre style: a background and our own glyphs, so nothing leaves the server."""
+    color = "#0E1117" if dark else "#FFFFFF"
+    return {"version": 8, "id": f"iraq-offline-{'dark' if dark else 'light'}", "name": "offline",
+            # Plotly prunes empty objects on re-render and MapLibre then rejects a style without
+            # "sources", so the style carries one empty GeoJSON source.
+            "sources": {"none": {"type": "geojson",
+                                 "data": {"type": "FeatureCollection", "features": []}}},
+            "glyphs": GLYPHS_URL, "layers": [
+        {"id": "background", "type": "background", "paint": {"background-color": color}}]}
 
 
 def fit_zoom(bounds: dict[str, float], height: int, width: int | None = None,
@@ -82,17 +64,347 @@ def fit_zoom(bounds: dict[str, float], height: int, width: int | None = None,
     return round(min(z_lat, z_lon), 2)
 
 
-def overview_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame | None = None,
-                 sites: pd.DataFrame | None = None, height: int = 560) -> go.Figure:
-    fig = go.Figure(boundary_trace(admin1))
-    if sites is not None and len(sites):
-        fig.add_trace(site_trace(sites))
-    if events is not None and len(events):
-        fig.add_trace(event_trace(events))
+def plain(values: pd.Series) -> pd.Series:
+    """Text from data, escaped: Plotly hover labels understand a little HTML, data must not."""
+    return values.fillna("").astype(str).map(html.escape)
+
+
+def _geojson(gdf: gpd.GeoDataFrame, key: str) -> dict:
+    return json.loads(gdf[[key, "geometry"]].to_json(drop_id=True))
+
+
+def _lines(gdf: gpd.GeoDataFrame) -> tuple[list, list]:
+    """Polygon boundaries as one line trace: coordinates joined by None breaks."""
+    lons: list = []
+    lats: list = []
+    for ring in gdf.geometry.boundary.explode(index_parts=False):
+        xs, ys = ring.xy
+        lons += [*xs, None]
+        lats += [*ys, None]
+    return lons, lats
+
+
+def boundary_trace(admin1: gpd.GeoDataFrame, dark: bool = False) -> go.Choroplethmap:
+    """Governorates with a light fill by region; hover shows the names; clickable."""
+    codes = list(admin1["admin1_code"])
+    colors = admin1["region"].map(REGION_COLORS).fillna("#BBBBBB").tolist()
+    scale = [[i / max(len(codes) - 1, 1), c] for i, c in enumerate(colors)]
+    return go.Choroplethmap(
+        geojson=_geojson(admin1, "admin1_code"), featureidkey="properties.admin1_code",
+        locations=codes, z=list(range(len(codes))), colorscale=scale, showscale=False,
+        marker={"opacity": FILL_OPACITY, "line": {"width": 0.8,
+                                                  "color": "#BBBBBB" if dark else "#555555"}},
+        customdata=np.stack([plain(admin1["admin1_name"]), plain(admin1["region"])], axis=1),
+        hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+        name="Governorates", showlegend=False,
+    )
+
+
+def choropleth_trace(admin1: gpd.GeoDataFrame, table: pd.DataFrame, metric: str, label: str
+                     ) -> go.Choroplethmap:
+    merged = admin1[["admin1_code", "admin1_name", "geometry"]].merge(
+        table[["admin1_code", metric]], on="admin1_code", how="left")
+    values = merged[metric].fillna(0).astype(float)
+    return go.Choroplethmap(
+        geojson=_geojson(merged, "admin1_code"), featureidkey="properties.admin1_code",
+        locations=merged["admin1_code"], z=values, colorscale="Cividis", reversescale=True,
+        marker={"opacity": 0.75, "line": {"width": 0.8, "color": "#555555"}},
+        colorbar={"title": {"text": label}, "thickness": 12, "len": 0.6},
+        customdata=np.stack([plain(merged["admin1_name"]), values], axis=1),
+        hovertemplate="%{customdata[0]}<br>" + label + ": %{customdata[1]}<extra></extra>",
+        name=label,
+    )
+
+
+def region_outline_trace(regions: gpd.GeoDataFrame, dark: bool = False) -> go.Scattermap:
+    lons, lats = _lines(regions)
+    return go.Scattermap(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
+                         line={"width": 2.5, "color": "#F5F5F5" if dark else "#222222"},
+                         name="Kurdistan Region / federal Iraq line")
+
+
+def event_traces(events: pd.DataFrame) -> list[go.Scattermap]:
+    """One trace per event type (colour) so the legend explains the colours; size ~ fatalities."""
+    traces = []
+    for etype, grp in events.groupby("event_type", observed=True, sort=True):
+        deaths = grp["fatalities"].astype("float64")
+        size = 8 + 4 * np.sqrt(deaths.fillna(0).clip(upper=50))
+        when = grp["event_date"].dt.strftime("%Y-%m-%d")
+        custom = np.stack([when, plain(grp["sub_event_type"]), plain(grp["location"]),
+                           plain(grp["actor1"]),
+                           deaths.map(lambda d: "unknown" if pd.isna(d) else f"{d:.0f}")], axis=1)
+        traces.append(go.Scattermap(
+            lat=grp["latitude"], lon=grp["longitude"], mode="markers",
+            marker={"size": size, "color": EVENT_TYPE_COLORS.get(str(etype), "#999999"),
+                    "opacity": 0.85},
+            customdata=custom, name=str(etype),
+            hovertemplate=("%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}<br>"
+                           "%{customdata[3]}<br>fatalities: %{customdata[4]}<extra></extra>"),
+        ))
+    return traces
+
+
+def density_trace(events: pd.DataFrame, radius: int = 25) -> go.Densitymap:
+    weight = 1 + events["fatalities"].astype("float64").fillna(0)
+    return go.Densitymap(lat=events["latitude"], lon=events["longitude"], z=weight, radius=radius,
+                         colorscale="Inferno", reversescale=True, showscale=False, opacity=0.6,
+                         name="Event density (weighted by fatalities)", hoverinfo="skip")
+
+
+def site_trace(sites: pd.DataFrame, personnel: pd.Series | None = None) -> go.Scattermap:
+    """Sites as diamonds-by-colour circles; size grows with published personnel where known."""
+    placed = sites[sites["latitude"].notna()]
+    people = (personnel.reindex(placed["site_id"]).to_numpy(dtype=float)
+              if personnel is not None else np.full(len(placed), np.nan))
+    size = np.where(np.isnan(people), 12, 12 + 3 * np.sqrt(np.nan_to_num(people) / 50))
+    label = np.where(np.isnan(people), "personnel: not published",
+                     np.char.add("personnel (latest published): ",
+                                 np.nan_to_num(people).astype(int).astype(str)))
+    return go.Scattermap(
+        lat=placed["latitude"], lon=placed["longitude"], mode="markers",
+        marker={"size": size, "color": SITE_COLOR, "opacity": 0.9},
+        customdata=np.stack([plain(placed["name"]), plain(placed["kind"]), label], axis=1),
+        hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
+        name="Foreign-force sites",
+    )
+
+
+def ring_trace(sites: pd.DataFrame, radii_km: tuple[float, ...], points: int = 72) -> go.Scattermap:
+    """Geodesic circles around sites (attack ranges), drawn as one line trace."""
+    placed = sites[sites["latitude"].notna()]
+    az = np.linspace(0, 360, points + 1)
+    lons: list = []
+    lats: list = []
+    for r in radii_km:
+        n = len(placed)
+        lon0 = np.repeat(placed["longitude"].to_numpy(float), points + 1)
+        lat0 = np.repeat(placed["latitude"].to_numpy(float), points + 1)
+        lon, lat, _ = _GEOD.fwd(lon0, lat0, np.tile(az, n), np.full(n * (points + 1), r * 1000.0))
+        lon = np.insert(lon.reshape(n, -1).astype(object), points + 1, None, axis=1).ravel()
+        lat = np.insert(lat.reshape(n, -1).astype(object), points + 1, None, axis=1).ravel()
+        lons += list(lon)
+        lats += list(lat)
+    km = ", ".join(f"{r:g}" for r in radii_km)
+    return go.Scattermap(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
+                         line={"width": 1.2, "color": "#CC79A7"}, name=f"Rings {km} km")
+
+
+def label_trace(admin1: gpd.GeoDataFrame, dark: bool = False) -> go.Scattermap:
+    """Governorate names as text, placed at a point inside each polygon."""
+    pts = admin1.geometry.representative_point()
+    return go.Scattermap(lon=pts.x, lat=pts.y, mode="text", text=plain(admin1["admin1_name"]),
+                         textfont={"size": 12, "color": "#EEEEEE" if dark else "#222222",
+                                   "family": LABEL_FONT},
+                         hoverinfo="skip", name="Labels", showlegend=False)
+
+
+def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.DataFrame,
+                sites: pd.DataFrame, layers: tuple[str, ...], *, table: pd.DataFrame | None = None,
+                metric: str = "events", metric_label: str = "Events",
+                rings_km: tuple[float, ...] = (), personnel: pd.Series | None = None,
+                height: int = 620, width: int | None = None, dark: bool = False) -> go.Figure:
+    """The map with the requested layers, drawn bottom to top. `width` is the expected width in
+    pixels (the zoom is chosen so that Iraq fits); Plotly itself fills the container."""
+    fig = go.Figure()
+    if "choropleth" in layers and table is not None:
+        fig.add_trace(choropleth_trace(admin1, table, metric, metric_label))
+    elif "boundaries" in layers:
+        fig.add_trace(boundary_trace(admin1, dark))
+    if "boundaries" in layers and "choropleth" in layers:
+        lons, lats = _lines(admin1)
+        fig.add_trace(go.Scattermap(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
+                                    line={"width": 0.8, "color": "#555555"}, showlegend=False,
+                                    name="Governorate lines"))
+    if "regions" in layers:
+        fig.add_trace(region_outline_trace(regions, dark))
+    if "density" in layers and len(events):
+        fig.add_trace(density_trace(events))
+    if "rings" in layers and rings_km and len(sites):
+        fig.add_trace(ring_trace(sites, rings_km))
+    if "sites" in layers and len(sites):
+        fig.add_trace(site_trace(sites, personnel))
+    if "events" in layers and len(events):
+        for trace in event_traces(events):
+            fig.add_trace(trace)
+    if "labels" in layers:
+        fig.add_trace(label_trace(admin1, dark))
+    # Every MapLibre symbol layer asks for glyphs of its font: point them all at the shipped one.
+    fig.update_traces(textfont_family=LABEL_FONT, selector={"type": "scattermap"})
+    map_layout: dict = {"style": map_style(dark), "center": IRAQ_CENTER,
+                        "zoom": fit_zoom(IRAQ_BOUNDS, height, width)}
+    if "basemap" in layers:
+        map_layout["layers"] = [{"below": "traces", "sourcetype": "raster", "source": [OSM_TILES],
+                                 "sourceattribution": "© OpenStreetMap contributors",
+                                 "opacity": 0.8}]
     fig.update_layout(
-        map={"style": "white-bg", "center": IRAQ_CENTER, "zoom": fit_zoom(IRAQ_BOUNDS, height)},
-        margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=height,
-        legend={"orientation": "h", "y": 0.01, "x": 0.01, "bgcolor": "rgba(255,255,255,0.7)"},
-        uirevision="iraq-map",  # keeps the user's pan/zoom across reruns
+        map=map_layout, height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        legend={"orientation": "h", "y": 0.0, "x": 0.0, "yanchor": "bottom",
+                "bgcolor": "rgba(14,17,23,0.7)" if dark else "rgba(255,255,255,0.8)",
+                "font": {"color": "#EEEEEE" if dark else "#222222"}},
+        uirevision="iraq-map",  # keeps the user's pan and zoom across reruns
+        clickmode="event+select",
     )
     return fig
+
+
+def overview_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame | None = None,
+                 sites: pd.DataFrame | None = None, height: int = 420, width: int = 400
+                 ) -> go.Figure:
+    """A compact map: governorates, events and sites."""
+    layers = ("boundaries", "events", "sites")
+    empty = pd.DataFrame(columns=["latitude", "longitude"])
+    return layered_map(admin1, admin1.iloc[:0], events if events is not None else empty,
+                       sites if sites is not None else empty, layers, height=height, width=width)
+
+
+def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_type",
+                   title: str = "") -> go.Figure:
+    """Stacked bars of events per period with the key dates as labelled vertical lines."""
+    fig = go.Figure()
+    for value, grp in tl.groupby(by, observed=True, sort=True):
+        fig.add_bar(x=grp["period"], y=grp["events"], name=str(value),
+                    marker_color=EVENT_TYPE_COLORS.get(str(value)),
+                    hovertemplate="%{x|%b %Y}: %{y} events<extra>" + str(value) + "</extra>")
+    for i, row in key_dates.reset_index(drop=True).iterrows():
+        fig.add_vline(x=row["date"], line_dash="dot", line_color="#666666")
+        fig.add_annotation(x=row["date"], y=1.0 - 0.09 * (i % 4), yref="paper", text=row["label"],
+                           showarrow=False, xanchor="left", font={"size": 11},
+                           bgcolor="rgba(255,255,255,0.6)")
+    dates = pd.concat([tl["period"], key_dates["date"]]).dropna()
+    if len(dates):
+        fig.update_xaxes(range=[dates.min() - pd.Timedelta(days=45), dates.max() + pd.Timedelta(days=120)])
+    fig.update_layout(barmode="stack", title=title, height=360, yaxis_title="events",
+                      margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+                      legend={"orientation": "h", "y": -0.15})
+    return fig
+
+
+def bar_chart(df: pd.DataFrame, label_col: str, value_col: str = "events", title: str = "",
+              color: str = OKABE_ITO[4]) -> go.Figure:
+    data = df.sort_values(value_col)
+    fig = go.Figure(go.Bar(x=data[value_col], y=plain(data[label_col]), orientation="h",
+                           marker_color=color,
+                           hovertemplate="%{y}: %{x}<extra></extra>"))
+    fig.update_layout(title=title, height=max(220, 28 * len(data) + 80),
+                      margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10})
+    return fig
+
+
+def troop_chart(levels: pd.DataFrame, key_dates: pd.DataFrame) -> go.Figure:
+    """National totals: reported (solid) and planned (dashed), with the phase deadlines."""
+    fig = go.Figure()
+    dated = levels[levels["as_of_date"].notna()].sort_values("as_of_date")
+    for kind, dash, color in (("reported", "solid", OKABE_ITO[4]), ("planned", "dash", OKABE_ITO[5])):
+        grp = dated[dated["status_kind"] == kind]
+        if grp.empty:
+            continue
+        custom = np.stack([plain(grp["personnel_qualifier"]), plain(grp["source_publisher"])], axis=1)
+        # Reported figures hold until the next report (a step line); each plan stands alone.
+        fig.add_scatter(x=grp["as_of_date"], y=grp["personnel"],
+                        mode="lines+markers" if kind == "reported" else "markers",
+                        name=f"{kind} (national total)", line={"dash": dash, "color": color},
+                        marker={"symbol": "circle" if kind == "reported" else "diamond-open",
+                                "size": 8 if kind == "reported" else 12, "color": color},
+                        line_shape="hv", customdata=custom,
+                        hovertemplate="%{x|%d %b %Y}: %{customdata[0]} %{y}<br>%{customdata[1]}"
+                                      "<extra></extra>")
+    for _, row in key_dates.iterrows():
+        fig.add_vline(x=row["date"], line_dash="dot", line_color="#888888")
+    fig.update_layout(height=340, yaxis_title="US troops in Iraq", yaxis_rangemode="tozero",
+                      margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h"})
+    return fig
+
+
+def transition_timeline(transition: pd.DataFrame, today: pd.Timestamp | None = None) -> go.Figure:
+    """Phases as bars: planned and reported on separate rows, so they are never confused. A
+    reported row with a start but no end runs to today; a row with no dates is left to the table."""
+    today = today or pd.Timestamp.today().normalize()
+    transition = transition.copy()
+    planned = transition["status_kind"] == "planned"
+    # A planned phase without a stated start follows the previous planned phase.
+    previous_end = transition[planned].sort_values("phase")["end_date"].shift()
+    transition.loc[planned, "start_date"] = transition.loc[planned, "start_date"].fillna(previous_end)
+    df = transition[transition["start_date"].notna() & (transition["end_date"].notna()
+                                                        | (transition["status_kind"] == "reported"))].copy()
+    df["finish"] = df["end_date"].fillna(today)
+    df["row"] = ("Phase " + df["phase"].astype(str) + " · " + df["area"] + " (" + df["status_kind"]
+                 + ")")
+    fig = go.Figure()
+    for kind, color in (("planned", OKABE_ITO[1]), ("reported", OKABE_ITO[4])):
+        grp = df[df["status_kind"] == kind]
+        if grp.empty:
+            continue
+        ongoing = np.where(grp["end_date"].isna(), " (ongoing)", "")
+        fig.add_bar(y=grp["row"], x=(grp["finish"] - grp["start_date"]).dt.days * 86_400_000,
+                    base=grp["start_date"], orientation="h", name=kind, marker_color=color,
+                    customdata=np.stack([plain(grp["description"].str.slice(0, 160)),
+                                         grp["finish"].dt.strftime("%d %b %Y") + ongoing], axis=1),
+                    hovertemplate="%{base|%d %b %Y} → %{customdata[1]}<br>%{customdata[0]}"
+                                  "<extra></extra>")
+    fig.add_vline(x=today, line_color="#D55E00", line_dash="dot")
+    fig.add_annotation(x=today, y=1.02, yref="paper", text="today", showarrow=False)
+    fig.update_layout(barmode="overlay", height=300, xaxis_type="date",
+                      margin={"l": 10, "r": 10, "t": 20, "b": 10}, legend={"orientation": "h"})
+    return fig
+
+
+def site_status_chart(deployments: pd.DataFrame) -> go.Figure:
+    """Every dated report about a site as a dot: where the data says forces were, and when."""
+    dep = deployments.assign(when=deployments["as_of_date"].fillna(deployments["end_date"])
+                             .fillna(deployments["start_date"])).dropna(subset=["when"])
+    dep = dep.sort_values(["region", "site_name"])
+    palette = {"present": OKABE_ITO[2], "reduced": OKABE_ITO[0], "handed over": OKABE_ITO[4],
+               "withdrawn": OKABE_ITO[5], "unknown": "#999999"}
+    fig = go.Figure()
+    for (kind, status), grp in dep.groupby(["status_kind", "status"], sort=True):
+        fig.add_scatter(x=grp["when"], y=plain(grp["site_name"] + " · " + grp["region"].astype(str)),
+                        mode="markers", name=f"{status} ({kind})",
+                        marker={"color": palette.get(status, "#999999"), "size": 11,
+                                "symbol": "circle" if kind == "reported" else "circle-open",
+                                "line": {"width": 2, "color": palette.get(status, "#999999")}},
+                        customdata=np.stack([plain(grp["source_publisher"])], axis=1),
+                        hovertemplate="%{y}<br>%{x|%d %b %Y}: " + status + " (" + kind + ")"
+                                      "<br>%{customdata[0]}<extra></extra>")
+    fig.update_layout(height=max(320, 26 * dep["site_name"].nunique() + 120),
+                      margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h"})
+    return fig
+
+
+def animated_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame, freq: str = "MS",
+                 height: int = 620, dark: bool = False) -> go.Figure:
+    """Client-side animation through periods: the frames play in the browser, no reruns."""
+    base = layered_map(admin1, admin1.iloc[:0], events.iloc[:0], events.iloc[:0], ("boundaries",),
+                       height=height, dark=dark)
+    periods = events["event_date"].dt.to_period("M" if freq == "MS" else "W").dt.start_time
+    frames = []
+    for period in sorted(periods.unique()):
+        shown = events[periods == period]
+        frames.append(go.Frame(name=f"{period:%Y-%m-%d}", data=[_frame_points(shown)],
+                               traces=[1]))
+    base.add_trace(_frame_points(events.iloc[:0]))
+    base.update_traces(textfont_family=LABEL_FONT, selector={"type": "scattermap"})
+    steps = [{"args": [[fr.name], {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"}],
+              "label": fr.name[:7] if freq == "MS" else fr.name, "method": "animate"}
+             for fr in frames]
+    base.frames = frames
+    base.update_layout(
+        updatemenus=[{"type": "buttons", "x": 0.02, "y": 0.98, "showactive": False, "buttons": [
+            {"label": "▶ Play", "method": "animate",
+             "args": [None, {"frame": {"duration": 700, "redraw": True}, "fromcurrent": True}]},
+            {"label": "❚❚ Pause", "method": "animate",
+             "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}]},
+        ]}],
+        sliders=[{"steps": steps, "x": 0.02, "len": 0.96, "y": 0.02,
+                  "currentvalue": {"prefix": "Period: "}}],
+    )
+    return base
+
+
+def _frame_points(events: pd.DataFrame) -> go.Scattermap:
+    colors = events["event_type"].map(EVENT_TYPE_COLORS).fillna("#999999")
+    deaths = events["fatalities"].astype("float64").fillna(0)
+    return go.Scattermap(lat=events["latitude"], lon=events["longitude"], mode="markers",
+                         textfont={"family": LABEL_FONT},
+                         marker={"size": 9 + 4 * np.sqrt(deaths.clip(upper=50)), "color": colors},
+                         text=plain(events["location"]), hovertemplate="%{text}<extra></extra>",
+                         name="Events in period")

@@ -27,7 +27,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_url():
+def app_url(browser):
     port = _free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -49,6 +49,13 @@ def app_url():
     else:
         proc.kill()
         pytest.fail("streamlit did not start; see tests/artifacts/streamlit.log")
+    # Warm-up visit: the first run loads the data (seconds); while it does, Plotly may re-render
+    # a map that is still initialising and log a harmless "Map error." to the console. Tests
+    # assert on what a user sees after that.
+    warm = browser.new_page()
+    warm.goto(url, wait_until="domcontentloaded")
+    warm.wait_for_selector("text=Data as of", timeout=120_000)
+    warm.close()
     yield url
     proc.terminate()
     proc.wait(timeout=20)

@@ -1,0 +1,55 @@
+"""Events: sortable table with sources, charts by type, actor, governorate and time, one event."""
+
+import pandas as pd
+import streamlit as st
+
+from geo import aggregate, figures, filters, ui
+from geo.export import export_frame
+
+data = ui.get_data()
+f = st.session_state["filter"]
+events = filters.apply(data.events, f)
+ui.page_header("Events", data, f, len(events))
+
+table = pd.DataFrame(export_frame(events, "events").drop(columns="geometry"))
+st.dataframe(
+    table, hide_index=True, key="events_table",
+    column_order=["event_date", "event_type", "sub_event_type", "actor1", "actor2", "location",
+                  "admin1_name", "region", "fatalities", "source_url", "notes", "event_id",
+                  "time_precision", "geo_precision", "source_publisher", "source_date"],
+    column_config={
+        "event_date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+        "source_url": st.column_config.LinkColumn("source", display_text=r"https?://(?:www\.)?([^/]+)"),
+        "fatalities": st.column_config.NumberColumn("fatalities", format="%d"),
+        "notes": st.column_config.TextColumn("notes", width="large"),
+    },
+)
+
+c1, c2 = st.columns(2)
+c1.plotly_chart(figures.bar_chart(aggregate.counts_by(events, "sub_event_type"), "sub_event_type",
+                                  title="By type"), key="ev_by_type")
+c2.plotly_chart(figures.bar_chart(aggregate.counts_by(events, "actor1", top=10), "actor1",
+                                  title="By actor (actor1)", color=figures.OKABE_ITO[5]),
+                key="ev_by_actor")
+c3, c4 = st.columns(2)
+c3.plotly_chart(figures.bar_chart(aggregate.counts_by(events, "admin1_name"), "admin1_name",
+                                  title="By governorate", color=figures.OKABE_ITO[2]),
+                key="ev_by_gov")
+c4.plotly_chart(figures.timeline_chart(aggregate.timeline(events, "MS"),
+                                       aggregate.key_dates(data.events, data.transition),
+                                       title="Over time"), key="ev_over_time")
+
+st.subheader("One event")
+if events.empty:
+    st.info("No event matches the filter.")
+else:
+    labels = (events["event_date"].dt.strftime("%Y-%m-%d") + " · " + events["location"].astype(str)
+              + " · " + events["event_id"].astype(str))
+    choice = st.selectbox("Event", events["event_id"], key="ev_detail",
+                          format_func=dict(zip(events["event_id"], labels, strict=True)).get)
+    row = table[table["event_id"] == choice].iloc[0]
+    detail = pd.DataFrame({"field": row.index, "value": row.astype(str).to_numpy()})
+    st.dataframe(detail, hide_index=True, key="ev_detail_table")
+    url = str(row["source_url"])
+    if url.startswith(("https://", "http://")):
+        st.link_button("Open the source", url)

@@ -1,0 +1,35 @@
+"""Overview: headline figures, a compact map, the timeline with the key dates."""
+
+import streamlit as st
+
+from geo import aggregate, figures, filters, ui
+
+data = ui.get_data()
+f = st.session_state["filter"]
+events = filters.apply(data.events, f)
+sites = filters.apply_places(data.sites, f)
+ui.page_header("Iraq: attacks, strikes and foreign forces", data, f, len(events))
+
+troops = aggregate.latest_troop_level(data.troop_levels)
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Events", len(events))
+c2.metric("Reported fatalities", int(events["fatalities"].fillna(0).sum()),
+          help="Sum of known figures; events with unknown fatalities count as 0.")
+c3.metric("Attacks on US/coalition forces", int(aggregate.attacks_on_foreign_forces(events).sum()),
+          help="Violent events whose target or second actor is US/coalition forces or the US embassy.")
+if troops is not None:
+    c4.metric("US troops in Iraq (latest report)", f"{troops['personnel_qualifier'] or ''} "
+              f"{troops['personnel']:,}".strip(),
+              help=f"As of {troops['as_of_date']:%d %b %Y}, {troops['source_publisher']}. "
+                   "National total; see Deployments for conflicting reports.")
+
+left, right = st.columns([5, 6])
+with left:
+    st.plotly_chart(figures.overview_map(data.admin1, events, sites), key="overview_map",
+                    config={"displaylogo": False})
+with right:
+    freq = st.segmented_control("Timeline by", ["Month", "Week"], default="Month", key="ov_freq")
+    tl = aggregate.timeline(events, "W-MON" if freq == "Week" else "MS")
+    st.plotly_chart(figures.timeline_chart(tl, aggregate.key_dates(data.events, data.transition)),
+                    key="overview_timeline", config={"displaylogo": False})
+ui.boundary_caveat()

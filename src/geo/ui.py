@@ -1,0 +1,199 @@
+"""Streamlit glue shared by the pages: cached data, the filter sidebar, URL sync, headers.
+
+Everything that computes lives elsewhere in `geo`; this module only wires widgets to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo import aggregate, filters
+from geo.boundaries import BOUNDARY_CAVEAT, BoundaryError, load_admin1, load_configured_admin1, load_regions
+from geo.datasets import load
+from geo.filters import LAYERS, Filter
+from geo.schemas import EVENT_TYPES, GEO_PRECISION
+
+LAYER_LABELS = {
+    "boundaries": "Governorate boundaries", "regions": "Kurdistan Region / federal Iraq line",
+    "choropleth": "Choropleth (metric below)", "events": "Events (colour = type, size = deaths)",
+    "density": "Event density (heat)", "sites": "Foreign-force sites",
+    "rings": "Rings around sites (attack ranges)", "labels": "Governorate labels",
+    "basemap": "OpenStreetMap basemap (online only)",
+}
+
+
+@dataclass(frozen=True)
+class Data:
+    """Everything the pages show, loaded once per process."""
+
+    admin1: gpd.GeoDataFrame
+    regions: gpd.GeoDataFrame
+    events: gpd.GeoDataFrame
+    sites: gpd.GeoDataFrame
+    deployments: gpd.GeoDataFrame
+    troop_levels: pd.DataFrame
+    transition: pd.DataFrame
+    issues: pd.DataFrame
+    boundary_error: str | None
+    as_of: pd.Timestamp | None
+
+    @property
+    def admin1_names(self) -> dict[str, str]:
+        return dict(zip(self.admin1["admin1_code"], self.admin1["admin1_name"], strict=True))
+
+
+@st.cache_resource(show_spinner="Loading data…")
+def get_data() -> Data:
+    """One load per server process: files are read here and nowhere else (pages never do I/O)."""
+    try:
+        admin1, error = load_configured_admin1(), None
+    except BoundaryError as exc:  # a bad GEO_BOUNDARIES setting must not take the app down
+        admin1, error = load_admin1(), str(exc)
+    loaded = {name: load(name, admin1) for name in
+              ("events", "sites", "deployments", "troop_levels", "transition")}
+    issues = pd.concat([x.issues.assign(dataset=name) for name, x in loaded.items()],
+                       ignore_index=True)
+    events = loaded["events"].data
+    reported = {name: loaded[name].data[loaded[name].data["status_kind"] == "reported"]
+                for name in ("deployments", "troop_levels")}
+    as_of = aggregate.as_of((events, "event_date"), (reported["deployments"], "as_of_date"),
+                            (reported["troop_levels"], "as_of_date"))
+    return Data(admin1, load_regions(), events, loaded["sites"].data, loaded["deployments"].data,
+                loaded["troop_levels"].data, loaded["transition"].data, issues, error, as_of)
+
+
+# ---------------------------------------------------------------- filter sidebar and URL
+
+_WIDGET_KEYS = ("f_dates", "f_types", "f_subtypes", "f_actor", "f_admin1", "f_regions", "f_fat",
+                "f_unknown", "f_prec")
+
+
+def _date_bounds(data: Data) -> tuple[date, date]:
+    lo = data.events["event_date"].min().date()
+    hi = max(data.events["event_date"].max().date(), date.today())
+    return lo, hi
+
+
+def _fat_max(data: Data) -> int:
+    return int(max(10, data.events["fatalities"].max(skipna=True) or 0))
+
+
+def _seed_from_url(data: Data) -> None:
+    """First run of a session: the URL decides the initial widget values."""
+    if st.session_state.get("_seeded"):
+        return
+    st.session_state["_seeded"] = True
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    f, notices = filters.from_query_params(params, tuple(data.admin1["admin1_code"]))
+    st.session_state["_url_notices"] = notices
+    lo, hi = _date_bounds(data)
+    start = min(max(f.start or lo, lo), hi)
+    end = max(min(f.end or hi, hi), start)
+    st.session_state["f_dates"] = (start, end)
+    st.session_state["f_types"] = list(f.event_types)
+    st.session_state["f_subtypes"] = list(f.sub_event_types)
+    st.session_state["f_actor"] = f.actor
+    st.session_state["f_admin1"] = list(f.admin1)
+    st.session_state["f_regions"] = list(f.regions)
+    top = _fat_max(data)
+    st.session_state["f_fat"] = (min(f.fatalities_min or 0, top),
+                                 min(f.fatalities_max if f.fatalities_max is not None else top, top))
+    st.session_state["f_unknown"] = f.include_unknown_fatalities
+    st.session_state["f_prec"] = list(f.geo_precision)
+    for layer in LAYERS:
+        st.session_state[f"layer_{layer}"] = layer in f.layers
+
+
+def sidebar_filter(data: Data) -> Filter:
+    """Render the shared filter and layer panel; return the active Filter and sync the URL."""
+    _seed_from_url(data)
+    lo, hi = _date_bounds(data)
+    sb = st.sidebar
+    sb.header("Filter")
+    start, end = sb.slider("Date range", min_value=lo, max_value=hi, key="f_dates",
+                           format="YYYY-MM-DD")
+    types = sb.multiselect("Event type", list(EVENT_TYPES), key="f_types", placeholder="All types")
+    sub_choices = [s for t in (types or EVENT_TYPES) for s in EVENT_TYPES[t]]
+    st.session_state["f_subtypes"] = [s for s in st.session_state.get("f_subtypes", [])
+                                      if s in sub_choices]
+    subs = sb.multiselect("Sub-type", sub_choices, key="f_subtypes", placeholder="All sub-types")
+    actor = sb.text_input("Actor contains", key="f_actor", max_chars=100,
+                          placeholder="e.g. Kataib Hezbollah")
+    names = data.admin1_names
+    admin1 = sb.multiselect("Governorate", list(names), key="f_admin1",
+                            format_func=lambda c: names.get(c, c), placeholder="All governorates")
+    regions = sb.multiselect("Region", list(filters.REGION_CHOICES), key="f_regions",
+                             placeholder="Whole country")
+    top = _fat_max(data)
+    fmin, fmax = sb.slider("Fatalities", 0, top, key="f_fat")
+    unknown = sb.checkbox("Include events with unknown fatalities", key="f_unknown")
+    prec = sb.multiselect("Geo precision", list(GEO_PRECISION), key="f_prec",
+                          format_func=lambda p: f"{p} · {GEO_PRECISION[p]}", placeholder="Any")
+    with sb.expander("Map layers", expanded=False):
+        layers = tuple(layer for layer in LAYERS
+                       if st.checkbox(LAYER_LABELS[layer], key=f"layer_{layer}"))
+    f = Filter(
+        start=None if start == lo else start, end=None if end == hi else end,
+        event_types=tuple(types), sub_event_types=tuple(subs), actor=actor.strip(),
+        admin1=tuple(admin1), regions=tuple(regions),
+        fatalities_min=fmin or None, fatalities_max=None if fmax == top else fmax,
+        include_unknown_fatalities=unknown, geo_precision=tuple(sorted(prec)), layers=layers,
+    )
+    if sb.button("Reset filter", width="stretch"):
+        for key in (*_WIDGET_KEYS, *(f"layer_{x}" for x in LAYERS), "_seeded"):
+            st.session_state.pop(key, None)
+        st.query_params.clear()
+        st.rerun()
+    _write_url(f)
+    return f
+
+
+def _write_url(f: Filter) -> None:
+    wanted = filters.to_query_params(f)
+    current = {k: st.query_params.get(k) for k in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def select_governorates_from_map(map_key: str) -> None:
+    """on_select callback: clicking governorates on a map filters to them."""
+    state = st.session_state.get(map_key)
+    points = (state or {}).get("selection", {}).get("points", []) if state else []
+    codes = [p.get("location") for p in points if p.get("location")]
+    if codes:
+        st.session_state["f_admin1"] = list(dict.fromkeys(codes))
+
+
+# ---------------------------------------------------------------- page furniture
+
+def page_header(title: str, data: Data, f: Filter, shown: int | None = None) -> None:
+    """Title plus the active filter and the data's as-of date, on every page."""
+    st.title(title)
+    as_of = f"{data.as_of:%d %B %Y}" if data.as_of is not None else "unknown"
+    count = f" · {shown} of {len(data.events)} events shown" if shown is not None else ""
+    st.caption(f"Data as of {as_of}{count} · Filter: {filters.describe(f, data.admin1_names)}")
+    for notice in st.session_state.get("_url_notices", []):
+        st.warning(f"Link parameter ignored: {notice}", icon="⚠️")
+    if data.boundary_error:
+        st.warning(f"Custom boundaries not used: {data.boundary_error}. Showing the embedded "
+                   "governorates.")
+
+
+def boundary_caveat() -> None:
+    st.caption(BOUNDARY_CAVEAT)
+
+
+def is_dark() -> bool:
+    try:
+        return st.context.theme.type == "dark"
+    except AttributeError:
+        return False
+
+
+def with_layers(f: Filter, *layers: str) -> Filter:
+    return replace(f, layers=tuple(dict.fromkeys((*f.layers, *layers))))

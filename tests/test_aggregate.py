@@ -1,0 +1,65 @@
+"""Aggregations behind the charts agree with direct counts on the real data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geo import aggregate
+from geo.datasets import load
+
+
+@pytest.fixture(scope="module")
+def data(admin1):
+    return {n: load(n, admin1).data for n in ("events", "sites", "deployments", "troop_levels",
+                                              "transition")}
+
+
+def test_attacks_on_foreign_forces(data):
+    ev = data["events"]
+    mask = aggregate.attacks_on_foreign_forces(ev)
+    picked = ev[mask]
+    assert len(picked) >= 10
+    assert picked.event_type.isin(aggregate.VIOLENT_TYPES).all()
+    assert not picked.actor1.str.contains("Military Forces of the United States").any()
+    ids = set(picked.event_id)
+    assert "IRQ-CUR-0008" in ids  # March 2020 Camp Taji rockets
+    assert "IRQ-CUR-0004" not in ids  # the US strike is by, not on, US forces
+
+
+def test_admin1_table_counts_match(data, admin1):
+    table = aggregate.admin1_table(data["events"], data["sites"], admin1)
+    assert len(table) == 18 and table.events.sum() == data["events"].admin1_code.notna().sum()
+    bg = table.set_index("admin1_code").loc["IQ-BG"]
+    assert bg.events == (data["events"].admin1_code == "IQ-BG").sum()
+    assert bg.sites == (data["sites"].admin1_code == "IQ-BG").sum()
+    regions = aggregate.region_table(table).set_index("region")
+    assert regions.events.sum() == table.events.sum()
+    assert regions.loc["Kurdistan Region", "events"] == table[table.region == "Kurdistan Region"].events.sum()
+
+
+def test_timeline_sums_to_total(data):
+    ev = data["events"]
+    for freq in ("MS", "W-MON"):
+        tl = aggregate.timeline(ev, freq)
+        assert tl.events.sum() == len(ev)
+    assert aggregate.timeline(ev.iloc[:0]).empty
+
+
+def test_key_dates_come_from_the_data(data):
+    kd = aggregate.key_dates(data["events"], data["transition"])
+    assert list(kd.date.dt.strftime("%Y-%m-%d")) == ["2020-01-03", "2024-09-27", "2025-09-30",
+                                                     "2026-09-30"]
+
+
+def test_latest_troop_level_ignores_plans(data):
+    row = aggregate.latest_troop_level(data["troop_levels"], pd.Timestamp("2021-06-01"))
+    assert row.personnel == 2500 and row.status_kind == "reported"
+    assert aggregate.latest_troop_level(data["troop_levels"], pd.Timestamp("2000-01-01")) is None
+
+
+def test_latest_site_status_keeps_planned_and_reported_apart(data):
+    status = aggregate.latest_site_status(data["deployments"]).set_index("site_id")
+    assert status.loc["camp-taji", "reported_status"] == "handed over"
+    assert status.loc["ain-al-asad", "planned_status"] == "withdrawn"
+    assert status.loc["ain-al-asad", "reported_status"] == "withdrawn"
