@@ -48,7 +48,9 @@ else:
     choice = st.selectbox("Event", events["event_id"], key="ev_detail",
                           format_func=dict(zip(events["event_id"], labels, strict=True)).get)
     row = table[table["event_id"] == choice].iloc[0]
-    detail = pd.DataFrame({"field": row.index, "value": row.astype(str).to_numpy()})
+    values = [v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else ("" if pd.isna(v) else str(v))
+              for v in row]
+    detail = pd.DataFrame({"field": row.index, "value": values})
     st.dataframe(detail, hide_index=True, key="ev_detail_table")
     url = str(row["source_url"])
     if url.startswith(("https://", "http://")):

@@ -25,7 +25,8 @@ if troops is not None:
 
 left, right = st.columns([5, 6])
 with left:
-    st.plotly_chart(figures.overview_map(data.admin1, events, sites), key="overview_map",
+    st.plotly_chart(figures.overview_map(data.admin1, events, sites, dark=ui.is_dark()),
+                    key="overview_map",
                     config={"displaylogo": False})
 with right:
     freq = st.segmented_control("Timeline by", ["Month", "Week"], default="Month", key="ov_freq")

@@ -248,13 +248,14 @@ def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.
 
 
 def overview_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame | None = None,
-                 sites: pd.DataFrame | None = None, height: int = 420, width: int = 400
-                 ) -> go.Figure:
+                 sites: pd.DataFrame | None = None, height: int = 420, width: int = 400,
+                 dark: bool = False) -> go.Figure:
     """A compact map: governorates, events and sites."""
     layers = ("boundaries", "events", "sites")
     empty = pd.DataFrame(columns=["latitude", "longitude"])
     return layered_map(admin1, admin1.iloc[:0], events if events is not None else empty,
-                       sites if sites is not None else empty, layers, height=height, width=width)
+                       sites if sites is not None else empty, layers, height=height, width=width,
+                       dark=dark)
 
 
 def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_type",
@@ -263,16 +264,18 @@ def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_t
     fig = go.Figure()
     for value, grp in tl.groupby(by, observed=True, sort=True):
         fig.add_bar(x=grp["period"], y=grp["events"], name=str(value),
-                    marker_color=EVENT_TYPE_COLORS.get(str(value)),
+                    marker_color={**EVENT_TYPE_COLORS, **REGION_COLORS}.get(str(value)),
                     hovertemplate="%{x|%b %Y}: %{y} events<extra>" + str(value) + "</extra>")
+    dates = pd.concat([tl["period"], key_dates["date"]]).dropna()
+    lo, hi = (dates.min(), dates.max()) if len(dates) else (None, None)
     for i, row in key_dates.reset_index(drop=True).iterrows():
         fig.add_vline(x=row["date"], line_dash="dot", line_color="#666666")
+        late = hi is not None and row["date"] > lo + (hi - lo) * 0.6
         fig.add_annotation(x=row["date"], y=1.0 - 0.09 * (i % 4), yref="paper", text=row["label"],
-                           showarrow=False, xanchor="left", font={"size": 11},
-                           bgcolor="rgba(255,255,255,0.6)")
-    dates = pd.concat([tl["period"], key_dates["date"]]).dropna()
-    if len(dates):
-        fig.update_xaxes(range=[dates.min() - pd.Timedelta(days=45), dates.max() + pd.Timedelta(days=120)])
+                           showarrow=False, xanchor="right" if late else "left", font={"size": 11},
+                           bgcolor="rgba(128,128,128,0.18)")
+    if lo is not None:
+        fig.update_xaxes(range=[lo - pd.Timedelta(days=45), hi + pd.Timedelta(days=60)])
     fig.update_layout(barmode="stack", title=title, height=360, yaxis_title="events",
                       margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
                       legend={"orientation": "h", "y": -0.15})

@@ -199,6 +199,8 @@ def test_dark_theme_renders(browser, app_url):
     try:
         open_page(page, app_url, "")
         page.screenshot(path=str(ARTIFACTS / "page_overview_dark.png"), full_page=True)
-        assert drawn_fraction(map_canvas(page).screenshot(), background=(14, 17, 23)) > 0.1
+        shot = map_canvas(page).screenshot()
+        assert drawn_fraction(shot, background=(14, 17, 23)) > 0.1
+        assert load_png(shot)[5, 5].tolist() == [14, 17, 23]  # the map follows the dark theme
     finally:
         context.close()

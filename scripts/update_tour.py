@@ -1,0 +1,43 @@
+"""Copy the browser tests' page screenshots into docs/screenshots/ for the README tour.
+
+Run after the browser tests (`make test`): .venv/bin/python scripts/update_tour.py
+Blank space below a page's content is cropped and images are scaled to 1100 px wide.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "tests" / "artifacts"
+TARGET = ROOT / "docs" / "screenshots"
+PAGES = ["overview", "map", "events", "deployments", "regions", "data", "overview_dark"]
+
+
+def crop_blank_bottom(img: Image.Image) -> Image.Image:
+    pixels = np.asarray(img.convert("RGB")).astype(int)
+    main = pixels[:, 320:]  # right of the sidebar
+    background = main[-1, -1]
+    rows = np.where((np.abs(main - background).max(axis=2) > 10).any(axis=1))[0]
+    bottom = min(len(pixels), int(rows.max()) + 40) if len(rows) else len(pixels)
+    return img.crop((0, 0, img.width, bottom))
+
+
+def main() -> None:
+    TARGET.mkdir(parents=True, exist_ok=True)
+    for name in PAGES:
+        src = SOURCE / f"page_{name}.png"
+        if not src.exists():
+            raise SystemExit(f"{src} is missing: run the browser tests first")
+        img = crop_blank_bottom(Image.open(src))
+        scale = 1100 / img.width
+        img = img.resize((1100, round(img.height * scale)), Image.LANCZOS)
+        img.save(TARGET / f"{name}.png", optimize=True)
+        print(TARGET / f"{name}.png", img.size)
+
+
+if __name__ == "__main__":
+    main()
