@@ -42,3 +42,17 @@ ADMIN1 = pd.DataFrame(
 # GeoNames 19 = Halabja, a governorate the boundary source does not have: it lies in Sulaymaniyah.
 GEONAMES_TO_ISO = dict(zip(ADMIN1["gn_a1"], ADMIN1["admin1_code"], strict=True)) | {"19": "IQ-SU"}
 KURDISTAN_CODES = tuple(ADMIN1.loc[ADMIN1["region"] == KURDISTAN, "admin1_code"])
+
+# Other spellings of governorate names met in ACLED, UCDP and OCHA files (for comparing a
+# source's own admin-1 with the spatial join).
+ADMIN1_ALIASES: dict[str, tuple[str, ...]] = {
+    "IQ-AN": ("Al Anbar", "Al-Anbar", "Anbar Governorate"), "IQ-BA": ("Basrah", "Al Basrah", "Al-Basrah"),
+    "IQ-MU": ("Al Muthanna", "Al-Muthanna", "Muthana"), "IQ-QA": ("Al Qadissiya", "Qadissiya",
+    "Al-Qadisiyah", "Al Qadisiyah", "Diwaniyah"), "IQ-SU": ("Sulaimaniya", "As Sulaymaniyah",
+    "Al Sulaymaniyah", "Slemani", "Halabja"), "IQ-BB": ("Babylon",), "IQ-BG": ("Baghdad Governorate",),
+    "IQ-DA": ("Dahuk", "Dohuk", "Dihok"), "IQ-DQ": ("Thi-Qar", "Dhi-Qar", "Thi Qar"),
+    "IQ-DI": ("Diala",), "IQ-AR": ("Arbil", "Irbil", "Hewler"), "IQ-KA": ("Kerbala", "Karbala'"),
+    "IQ-KI": ("Kirkuk", "At-Ta'mim", "Tameem", "Ta'mim"), "IQ-MA": ("Missan", "Maisan"),
+    "IQ-NI": ("Ninewa", "Ninawa", "Ninevah"), "IQ-WA": ("Wassit",), "IQ-NA": ("An Najaf", "An-Najaf"),
+    "IQ-SD": ("Salah al-Din", "Salah al Din", "Salahuddin", "Saladin", "Sala ad-Din", "Salah Ad Din"),
+}

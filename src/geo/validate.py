@@ -54,8 +54,10 @@ def _issue(source: str, rows: pd.Series, column: str, values: pd.Series, reason:
     })
 
 
-def validate(raw: pd.DataFrame, schema: Schema, source: str = "<data>") -> Validated:
-    """Type and check `raw` (all text) against `schema`; rows with errors go to `rejected`."""
+def validate(raw: pd.DataFrame, schema: Schema, source: str = "<data>",
+             keep_extra: tuple[str, ...] = ()) -> Validated:
+    """Type and check `raw` (all text) against `schema`; rows with errors go to `rejected`.
+    Columns named in `keep_extra` ride along untouched (e.g. a source's own admin-1)."""
     missing = [c for c in schema.required_columns if c not in raw.columns]
     if missing:
         raise SchemaError(f"{source}: missing required column(s): {', '.join(missing)}")
@@ -103,13 +105,18 @@ def validate(raw: pd.DataFrame, schema: Schema, source: str = "<data>") -> Valid
                 flag(~blank & ~t.isin(f.allowed), f.name, f"not one of: {shown}")
             out[f.name] = t.where(~blank).astype("string")
 
+    for col in keep_extra:
+        if col in raw.columns and col not in out.columns:
+            out[col] = raw[col]
+    out["source_row"] = rows.astype("Int64")
     problems += _cross_checks(text, out, schema, source, rows)
     issues = (pd.concat(problems, ignore_index=True) if problems
               else pd.DataFrame(columns=ISSUE_COLUMNS))
     bad_rows = issues.loc[issues["severity"] == "error", "row"].unique()
     keep = ~rows.isin(bad_rows)
     rejected = raw.loc[~keep].assign(_row=rows[~keep])
-    return Validated(out.loc[keep].reset_index(drop=True),
+    return Validated(out.loc[keep].drop(columns="source_row").reset_index(drop=True)
+                     if not keep_extra else out.loc[keep].reset_index(drop=True),
                      issues.sort_values(["row", "column"], kind="stable").reset_index(drop=True),
                      rejected.reset_index(drop=True))
 

@@ -1,0 +1,147 @@
+"""Bring a user's file into the event store: read, map, validate, geocode, join, merge, report.
+
+Nothing is lost silently: every rejected row is written to `<store>/rejected/` with its file,
+row, column and reason, and the report counts what happened to every row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo import ingest_formats as fmt
+from geo.atomic import write_atomic
+from geo.geocode import geocode
+from geo.join import assign_admin1
+from geo.schemas import EVENTS
+from geo.store import locked, merge, read_events, store_dir, write_events
+from geo.validate import SchemaError, validate
+
+FORMATS = ("auto", "acled", "ucdp", "csv")
+MAX_FILE_BYTES = 500_000_000
+
+
+@dataclass
+class IngestReport:
+    file: str
+    format: str
+    rows_read: int = 0
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    geocoded: dict[str, int] = field(default_factory=dict)
+    outside_iraq: int = 0
+    swapped: int = 0
+    admin1_disagreements: int = 0
+    issues: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rejected_file: Path | None = None
+
+    def summary(self) -> str:
+        geo = ", ".join(f"{k} {v}" for k, v in self.geocoded.items()) or "none needed"
+        return (f"{self.file} ({self.format}): {self.rows_read} rows read, {self.imported} "
+                f"imported, {self.updated} updated, {self.unchanged} unchanged, {self.rejected} "
+                f"rejected; geocoded: {geo}; outside Iraq {self.outside_iraq}; possibly swapped "
+                f"lat/lon {self.swapped}; admin-1 disagreements {self.admin1_disagreements}")
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """CSV (UTF-8, with or without BOM) or Excel, every cell as text."""
+    if not path.is_file():
+        raise SchemaError(f"{path}: file not found")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise SchemaError(f"{path}: larger than {MAX_FILE_BYTES // 1_000_000} MB")
+    if path.suffix.lower() in (".xlsx", ".xls"):
+        try:
+            return pd.read_excel(path, dtype=str).fillna("")
+        except (ValueError, ImportError, OSError) as exc:
+            raise SchemaError(f"{path}: cannot read as Excel ({exc})") from exc
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SchemaError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise SchemaError(f"{path}: not a readable CSV ({str(exc).strip()})") from exc
+
+
+def to_events(raw: pd.DataFrame, kind: str, label: str, mapping: dict[str, str] | None = None,
+              defaults: dict[str, str] | None = None) -> pd.DataFrame:
+    if kind == "acled":
+        return fmt.from_acled(raw, label)
+    if kind == "ucdp":
+        return fmt.from_ucdp(raw, label)
+    return fmt.from_generic(raw, mapping or fmt.suggest_mapping(list(raw.columns)), label, defaults)
+
+
+def geocode_missing(mapped: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Fill coordinates from `location` where the file has none; count how each matched."""
+    lat = mapped.get("latitude", pd.Series("", index=mapped.index)).fillna("").astype(str)
+    lon = mapped.get("longitude", pd.Series("", index=mapped.index)).fillna("").astype(str)
+    need = (lat.str.strip() == "") | (lon.str.strip() == "")
+    need &= mapped.get("location", pd.Series("", index=mapped.index)).fillna("").str.strip() != ""
+    if not need.any():
+        return mapped, {}
+    found = geocode(mapped.loc[need, "location"].tolist())
+    found.index = mapped.index[need]
+    ok = found["match"] != "none"
+    out = mapped.copy()
+    hits = found[ok]
+    out.loc[hits.index, "latitude"] = hits["lat"].map(lambda v: f"{v:.5f}")
+    out.loc[hits.index, "longitude"] = hits["lon"].map(lambda v: f"{v:.5f}")
+    out.loc[hits.index, "coord_source"] = "gazetteer:" + hits["place_id"] + " (" + hits["match"] + ")"
+    blank_precision = out.loc[hits.index, "geo_precision"].fillna("").astype(str).str.strip() == ""
+    out.loc[hits.index[blank_precision.to_numpy()], "geo_precision"] = "2"
+    return out, found["match"].value_counts().to_dict()
+
+
+def ingest_file(path: str | Path, kind: str = "auto", store: str | Path | None = None,
+                admin1: gpd.GeoDataFrame | None = None, mapping: dict[str, str] | None = None,
+                defaults: dict[str, str] | None = None) -> IngestReport:
+    """Import one file into the store and say what happened to every row."""
+    path = Path(path)
+    if kind not in FORMATS:
+        raise ValueError(f"unknown format {kind!r}; choose one of {', '.join(FORMATS)}")
+    raw = read_table(path)
+    kind = fmt.detect_format(list(raw.columns)) if kind == "auto" else kind
+    report = IngestReport(path.name, kind, rows_read=len(raw))
+    mapped = to_events(raw, kind, path.name, mapping, defaults)
+    mapped, report.geocoded = geocode_missing(mapped)
+    checked = validate(mapped, EVENTS, path.name, keep_extra=tuple(fmt.EXTRA_COLUMNS.get(kind, ())))
+    report.issues = checked.issues
+    report.rejected = len(checked.rejected)
+    events = assign_admin1(checked.data, admin1)
+    report.outside_iraq = int((events["region"] == "Outside Iraq").sum())
+    report.swapped = int(events["coord_issue"].fillna("").str.contains("swapped").sum())
+    if "source_admin1" in events:
+        theirs = events["source_admin1"].fillna("").astype(str).str.strip()
+        report.admin1_disagreements = int(((theirs != "") & events["admin1_code"].notna()
+                                           & ~_same_admin1(theirs, events)).sum())
+    target = store_dir(store)
+    with locked(target):
+        merged, report.imported, report.updated, report.unchanged = merge(read_events(target),
+                                                                          events)
+        write_events(target, merged)
+        if len(checked.rejected):
+            rejected = checked.rejected.merge(
+                checked.issues.groupby("row")["reason"].agg("; ".join).rename("problems"),
+                left_on="_row", right_index=True, how="left")
+            report.rejected_file = target / "rejected" / f"{path.stem}.rejected.csv"
+            write_atomic(report.rejected_file, lambda tmp: rejected.rename(
+                columns={"_row": "row"}).to_csv(tmp, index=False))
+    return report
+
+
+def _same_admin1(theirs: pd.Series, events: pd.DataFrame) -> pd.Series:
+    """Does a source's own admin-1 name name the governorate the spatial join found?"""
+    from geo.admin1_table import ADMIN1, ADMIN1_ALIASES
+    from geo.geocode import normalise
+
+    names = [(c, n) for c, n in zip(ADMIN1.admin1_code, ADMIN1.admin1_name, strict=True)]
+    names += [(c, n) for c, ns in ADMIN1_ALIASES.items() for n in ns]
+    names += [(c, n) for c, n in zip(ADMIN1.admin1_code, ADMIN1.name_ar, strict=True)]
+    lookup = dict(zip(normalise(pd.Series([n for _, n in names])), [c for c, _ in names],
+                      strict=True))
+    return normalise(theirs).map(lookup).eq(events["admin1_code"].astype(object))

@@ -1,0 +1,97 @@
+"""The event store: the user's imported events as one GeoParquet file, written atomically.
+
+`--store DIR` (or GEO_STORE) selects it; the default is `store/` in the project folder. The
+embedded curated data is never written. Writers take an exclusive lock so two ingests cannot
+interleave, and replace the file by rename so a crash leaves the previous version intact.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.atomic import write_atomic
+from geo.crs import WGS84
+from geo.schemas import EVENTS
+
+EVENTS_FILE = "events.parquet"
+STORE_ENV = "GEO_STORE"
+# Columns that only say which file a row came from: a change there alone is not an update.
+IMPORT_PROVENANCE = ("source_title",)
+
+
+def store_dir(path: str | Path | None = None) -> Path:
+    from geo.paths import REPO_ROOT
+
+    return Path(path or os.environ.get(STORE_ENV) or REPO_ROOT / "store")
+
+
+@contextmanager
+def locked(store: Path) -> Iterator[None]:
+    store.mkdir(parents=True, exist_ok=True)
+    with open(store / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def read_events(store: Path) -> gpd.GeoDataFrame:
+    path = store / EVENTS_FILE
+    if not path.exists():
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in EVENTS.columns})
+        return gpd.GeoDataFrame(empty, geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+    return gpd.read_parquet(path)
+
+
+def merge(existing: gpd.GeoDataFrame, incoming: gpd.GeoDataFrame
+          ) -> tuple[gpd.GeoDataFrame, int, int, int]:
+    """Incoming rows replace stored rows with the same event_id. Returns merged, added,
+    updated, unchanged."""
+    cols = [c for c in incoming.columns if c != "geometry"]
+    old = existing.set_index("event_id") if len(existing) else None
+    if old is None:
+        added, updated, unchanged = len(incoming), 0, 0
+    else:
+        known = incoming["event_id"].isin(old.index)
+        before = old.reindex(incoming.loc[known, "event_id"])[
+            [c for c in cols if c not in ("event_id", *IMPORT_PROVENANCE) and c in old.columns]]
+        after = incoming.loc[known].set_index("event_id")[before.columns]
+        same = (_canon(before).to_numpy() == _canon(after).to_numpy()).all(axis=1)
+        added, updated, unchanged = int((~known).sum()), int((~same).sum()), int(same.sum())
+    keep = existing[~existing["event_id"].isin(incoming["event_id"])] if len(existing) else existing
+    merged = pd.concat([keep, incoming], ignore_index=True) if len(keep) else incoming
+    merged = merged.sort_values(["event_date", "event_id"], kind="stable").reset_index(drop=True)
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=WGS84), added, updated, unchanged
+
+
+def _canon(df: pd.DataFrame) -> pd.DataFrame:
+    """Values as comparable text whatever their dtype after a Parquet round trip."""
+    out = pd.DataFrame(index=df.index)
+    for col in df.columns:
+        s = df[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            out[col] = s.dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_numeric_dtype(s):
+            out[col] = pd.to_numeric(s, errors="coerce").astype("float64").map(repr)
+        else:
+            out[col] = s.astype(object).where(s.notna(), "").astype(str)
+        out[col] = out[col].fillna("").replace({"nan": "", "NaT": ""})
+    return out
+
+
+def write_events(store: Path, events: gpd.GeoDataFrame) -> Path:
+    """Sorted by date, with a bbox column, so later readers can skip row groups."""
+    out = events.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.StringDtype):
+            out[col] = out[col].astype(object)
+    return write_atomic(store / EVENTS_FILE,
+                        lambda tmp: out.to_parquet(tmp, index=False, write_covering_bbox=True))

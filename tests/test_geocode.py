@@ -1,0 +1,81 @@
+"""Offline geocoding: spelling variants, scripts, ambiguity, unmatched names, the CLI."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from geo.gazetteer import load_places
+from geo.geocode import OUTPUT_COLUMNS, build_index, geocode, normalise
+
+
+def test_normalise_folds_meaningless_differences():
+    got = normalise(pd.Series(["Al-Fallūjah", "al fallujah", "AL-FALLUJAH", "Ḩadīthah", "Sāmarrā’",
+                               "ar-Ramadi", "الفلوجة", "هەولێر", "  Tall ‘Afar "]))
+    assert list(got) == ["fallujah", "fallujah", "fallujah", "hadithah", "samarra", "ramadi",
+                         "فلوجه", "ههولير", "tall afar"]
+
+
+@pytest.mark.parametrize(("query", "code", "match"), [
+    ("Erbil", "IQ-AR", "exact"), ("Arbil", "IQ-AR", "alias"), ("Irbil", "IQ-AR", "alias"),
+    ("Hawler", "IQ-AR", "alias"), ("Hewlêr", "IQ-AR", "alias"), ("هەولێر", "IQ-AR", "alias"),
+    ("Al-Mawsil", "IQ-NI", "alias"), ("Slemani", "IQ-SU", "alias"), ("Dohuk", "IQ-DA", "alias"),
+    ("Dahuk", "IQ-DA", "alias"), ("Falluja", "IQ-AN", "alias"), ("الفلوجة", "IQ-AN", "alias"),
+    ("Baghdadd", "IQ-BG", "fuzzy"), ("Ain al-Asad", "IQ-AN", "alias"), ("BIAP", "IQ-BG", "alias"),
+])
+def test_variants_find_the_right_governorate(query, code, match):
+    row = geocode([query]).iloc[0]
+    assert row.admin1_code == code and row.match == match, row.to_dict()
+
+
+def test_city_names_prefer_the_city_over_a_site_that_lists_them():
+    row = geocode(["Irbil"]).iloc[0]
+    assert row.place_id.startswith("geonames:") and row.matched_name == "Erbil"
+
+
+def test_unmatched_and_foreign_names_are_not_guessed():
+    out = geocode(["Xyzzyville", "", "Damascus", "Qqqqq"])
+    assert list(out.match) == ["none", "none", "exact", "none"]
+    assert out.loc[0, "matched_name"] == "" and pd.isna(out.loc[0, "lat"])
+    assert out.loc[2, "region"] == "Outside Iraq"
+
+
+def test_ambiguity_prefers_iraq_then_the_hinted_governorate_then_population():
+    places = pd.DataFrame({
+        "place_id": ["a", "b", "c"], "name": ["Testtown", "Testtown", "Testtown"],
+        "alternatenames": ["", "", ""], "latitude": [33.3, 36.19, 35.0],
+        "longitude": [44.4, 44.01, 38.0], "country": ["IQ", "IQ", "SY"],
+        "gn_admin1": ["IQ-BG", "IQ-AR", "01"], "population": [10, 5, 1_000_000],
+        "kind": ["populated place"] * 3, "source": ["SYNTHETIC"] * 3,
+    })
+    index = build_index(places)
+    assert geocode(["Testtown"], index=index).place_id[0] == "a"
+    assert geocode(["Testtown"], admin1_hint="IQ-AR", index=index).place_id[0] == "b"
+
+
+def test_output_columns_and_batch_order():
+    names = ["Mosul", "nowhere-at-all", "Kirkuk"] * 50
+    out = geocode(names)
+    assert list(out.columns) == OUTPUT_COLUMNS and list(out["query"]) == names
+
+
+def test_gazetteer_is_iraq_and_neighbours_with_sources():
+    places = load_places()
+    assert set(places.country) == {"IQ", "SY", "IR", "TR", "JO", "SA", "KW"}
+    assert (places.country == "IQ").sum() >= 169 + 15
+    assert places.place_id.is_unique and places.source.str.len().gt(0).all()
+
+
+def test_cli_geocode_args_and_stdin(geo_cli):
+    res = geo_cli("geocode", "Erbil", "Xyzzyville")
+    assert res.returncode == 0, res.stderr
+    table = pd.read_csv(io.StringIO(res.stdout), keep_default_na=False)
+    assert list(table.columns) == ["query", "matched_name", "lat", "lon", "admin1_code",
+                                   "admin1_name", "region", "match", "score", "place_id"]
+    assert list(table.match) == ["exact", "none"]
+    res = geo_cli("geocode", input="Mosul\n\nFalluja\n")
+    assert list(pd.read_csv(io.StringIO(res.stdout)).admin1_code) == ["IQ-NI", "IQ-AN"]
+    res = geo_cli("geocode", input="")
+    assert res.returncode == 1 and "no names given" in res.stderr
