@@ -1,4 +1,4 @@
-"""Iraq security dashboard: entry point (`make run`). Shared filter in the sidebar, six pages."""
+"""Iraq security dashboard: entry point (`make run`). Shared filter in the sidebar, seven pages."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ PAGES = [
     st.Page("pages/deployments.py", title="Deployments", icon=":material/flag:", url_path="deployments"),
     st.Page("pages/regions.py", title="Regions", icon=":material/layers:", url_path="regions"),
     st.Page("pages/data.py", title="Data", icon=":material/download:", url_path="data"),
+    st.Page("pages/geoparse.py", title="Geoparse", icon=":material/article:", url_path="geoparse"),
 ]
 
 nav = st.navigation(PAGES)

@@ -1,14 +1,16 @@
 """Data: downloads of exactly what the filter shows, the data dictionary, sources, quality."""
 
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from geo import downloads, filters, ui
+from geo import downloads, filters, ingest, ingest_formats, ui
 from geo.export import FORMATS, export_frame, to_csv_text
-from geo.schemas import ALL_SCHEMAS
+from geo.schemas import ALL_SCHEMAS, EVENT_TYPES
+from geo.validate import SchemaError
 
 data = ui.get_data()
 f = st.session_state["filter"]
@@ -32,6 +34,63 @@ c2.download_button(
     lambda: downloads.bundle({"events": events, "sites": sites}, fmt, description, data.as_of, slug),
     file_name=downloads.file_name("export", slug, "zip"), mime="application/zip",
     key="dl_bundle", on_click="ignore")
+
+
+st.subheader("Import your own data")
+st.caption("ACLED or UCDP GED exports, or any CSV/Excel file with dates and coordinates or place "
+           "names. Rows go into the event store (the embedded data is never changed); re-importing "
+           "the same file adds nothing twice.")
+upload = st.file_uploader("File", type=["csv", "xlsx"], key="import_file",
+                          max_upload_size=ingest.MAX_FILE_BYTES // 1_000_000)
+if upload is not None:
+    tmp = ingest.save_upload(upload.name, upload.getvalue())
+    try:
+        raw = ingest.read_table(tmp)
+    except SchemaError as exc:
+        st.error(str(exc))
+    else:
+        detected = ingest_formats.detect_format(list(raw.columns))
+        kind = st.selectbox("Format", ingest.FORMATS, key="import_format",
+                            format_func=lambda k: f"auto (looks like {detected})" if k == "auto" else k)
+        chosen = detected if kind == "auto" else kind
+        mapping: dict[str, str] = {}
+        defaults: dict[str, str] = {}
+        if chosen == "csv":
+            st.write("Column mapping (suggested from the header; confirm or change):")
+            suggested = ingest_formats.suggest_mapping(list(raw.columns))
+            options = ["(none)", *raw.columns]
+            cols = st.columns(3)
+            for i, field in enumerate(ingest.GENERIC_FIELDS):
+                pick = cols[i % 3].selectbox(field, options, key=f"map_{field}",
+                                             index=options.index(suggested.get(field, "(none)")))
+                if pick != "(none)":
+                    mapping[field] = pick
+            st.write("Values for blank cells (the file does not say these):")
+            c1, c2, c3 = st.columns(3)
+            etype = c1.selectbox("event_type", ["", *EVENT_TYPES], key="def_type")
+            subs = EVENT_TYPES.get(etype, ())
+            sub = c2.selectbox("sub_event_type", ["", *subs], key="def_sub")
+            prec = c3.selectbox("time_precision", ["", "1", "2", "3"], key="def_tprec")
+            defaults = {k: v for k, v in {"event_type": etype, "sub_event_type": sub,
+                                          "time_precision": prec}.items() if v}
+        if st.button("Import", type="primary", key="import_go"):
+            bar = st.progress(0.0, text="starting")
+            try:
+                report = ingest.ingest_file(tmp, chosen, admin1=data.admin1, mapping=mapping or None,
+                                            defaults=defaults or None,
+                                            progress=lambda share, what: bar.progress(share, text=what))
+            except (SchemaError, ValueError) as exc:
+                st.error(str(exc))
+            else:
+                st.success(report.summary())
+                st.dataframe(report.issues, hide_index=True, key="import_issues")
+                if report.rejected_file:
+                    st.download_button("Download rejected rows to fix (CSV)",
+                                       report.rejected_file.read_bytes(),
+                                       file_name=report.rejected_file.name, mime="text/csv",
+                                       key="import_rejected", on_click="ignore")
+    finally:
+        shutil.rmtree(tmp.parent, ignore_errors=True)
 
 
 @st.cache_data(show_spinner=False)

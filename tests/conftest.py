@@ -14,6 +14,16 @@ ROOT = Path(__file__).resolve().parents[1]
 GEO = Path(sys.executable).with_name("geo")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _empty_event_store(tmp_path_factory):
+    """The app and CLI read GEO_STORE: tests start from an empty one, whatever a developer has
+    imported into ./store."""
+    import os
+
+    os.environ["GEO_STORE"] = str(tmp_path_factory.mktemp("store"))
+    yield
+
+
 @pytest.fixture(scope="session")
 def admin1():
     return load_admin1()

@@ -123,3 +123,11 @@ def geoparse(text: str, index: NameIndex | None = None, admin1=None) -> pd.DataF
     out["region"] = np.where(is_area, area["region"].fillna(""),
                              located["region"].astype(object).fillna(""))
     return out[OUTPUT_COLUMNS].reset_index(drop=True)
+
+
+def sentences(text: str, starts: pd.Series) -> pd.Series:
+    """The sentence around each offset (for showing a mention in context)."""
+    bounds = [0] + [m.end() for m in re.finditer(r"[.!?؟]\s+|\n+", text)] + [len(text)]
+    edges = np.asarray(bounds)
+    i = np.searchsorted(edges, np.asarray(starts, dtype=int), side="right") - 1
+    return pd.Series([text[edges[k]:edges[k + 1]].strip() for k in i], index=starts.index)

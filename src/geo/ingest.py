@@ -6,6 +6,8 @@ row, column and reason, and the report counts what happened to every row.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +48,23 @@ class IngestReport:
                 f"imported, {self.updated} updated, {self.unchanged} unchanged, {self.rejected} "
                 f"rejected; geocoded: {geo}; outside Iraq {self.outside_iraq}; possibly swapped "
                 f"lat/lon {self.swapped}; admin-1 disagreements {self.admin1_disagreements}")
+
+
+GENERIC_FIELDS = ("event_id", "event_date", "latitude", "longitude", "location", "event_type",
+                  "sub_event_type", "actor1", "actor2", "fatalities", "notes", "source_publisher",
+                  "source_url")
+
+
+def save_upload(name: str, content: bytes) -> Path:
+    """An uploaded file on disk under a safe name (the user's name is only kept as a suffix)."""
+    import tempfile
+
+    suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", Path(name).stem)[:60] or "upload"
+    folder = Path(tempfile.mkdtemp(prefix="geo-upload-"))
+    path = folder / f"{stem}{suffix}"
+    path.write_bytes(content)
+    return path
 
 
 def read_table(path: Path) -> pd.DataFrame:
@@ -99,19 +118,35 @@ def geocode_missing(mapped: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]
 
 def ingest_file(path: str | Path, kind: str = "auto", store: str | Path | None = None,
                 admin1: gpd.GeoDataFrame | None = None, mapping: dict[str, str] | None = None,
-                defaults: dict[str, str] | None = None) -> IngestReport:
+                defaults: dict[str, str] | None = None,
+                progress: Callable[[float, str], None] | None = None) -> IngestReport:
     """Import one file into the store and say what happened to every row."""
     path = Path(path)
     if kind not in FORMATS:
         raise ValueError(f"unknown format {kind!r}; choose one of {', '.join(FORMATS)}")
+    step = progress or (lambda share, what: None)
+    step(0.05, "reading")
     raw = read_table(path)
     kind = fmt.detect_format(list(raw.columns)) if kind == "auto" else kind
-    report = IngestReport(path.name, kind, rows_read=len(raw))
+    step(0.2, f"mapping {len(raw)} rows ({kind})")
     mapped = to_events(raw, kind, path.name, mapping, defaults)
+    return ingest_frame(mapped, path.name, kind, store, admin1, step, rows_read=len(raw))
+
+
+def ingest_frame(mapped: pd.DataFrame, label: str, kind: str = "csv",
+                 store: str | Path | None = None, admin1: gpd.GeoDataFrame | None = None,
+                 progress: Callable[[float, str], None] | None = None,
+                 rows_read: int | None = None) -> IngestReport:
+    """Geocode, validate, join and merge rows already in the event schema (as text)."""
+    step = progress or (lambda share, what: None)
+    report = IngestReport(label, kind, rows_read=len(mapped) if rows_read is None else rows_read)
+    step(0.35, "geocoding place names")
     mapped, report.geocoded = geocode_missing(mapped)
-    checked = validate(mapped, EVENTS, path.name, keep_extra=tuple(fmt.EXTRA_COLUMNS.get(kind, ())))
+    step(0.6, "validating")
+    checked = validate(mapped, EVENTS, label, keep_extra=tuple(fmt.EXTRA_COLUMNS.get(kind, ())))
     report.issues = checked.issues
     report.rejected = len(checked.rejected)
+    step(0.75, "joining to governorates")
     events = assign_admin1(checked.data, admin1)
     report.outside_iraq = int((events["region"] == "Outside Iraq").sum())
     report.swapped = int(events["coord_issue"].fillna("").str.contains("swapped").sum())
@@ -119,6 +154,7 @@ def ingest_file(path: str | Path, kind: str = "auto", store: str | Path | None =
         theirs = events["source_admin1"].fillna("").astype(str).str.strip()
         report.admin1_disagreements = int(((theirs != "") & events["admin1_code"].notna()
                                            & ~_same_admin1(theirs, events)).sum())
+    step(0.9, "saving to the store")
     target = store_dir(store)
     with locked(target):
         merged, report.imported, report.updated, report.unchanged = merge(read_events(target),
@@ -128,9 +164,10 @@ def ingest_file(path: str | Path, kind: str = "auto", store: str | Path | None =
             rejected = checked.rejected.merge(
                 checked.issues.groupby("row")["reason"].agg("; ".join).rename("problems"),
                 left_on="_row", right_index=True, how="left")
-            report.rejected_file = target / "rejected" / f"{path.stem}.rejected.csv"
+            report.rejected_file = target / "rejected" / f"{Path(label).stem}.rejected.csv"
             write_atomic(report.rejected_file, lambda tmp: rejected.rename(
                 columns={"_row": "row"}).to_csv(tmp, index=False))
+    step(1.0, "done")
     return report
 
 

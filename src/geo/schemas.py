@@ -220,7 +220,7 @@ EVENT_EXPORT_COLUMNS = [
     "latitude", "longitude", "geo_precision", "admin1_code", "admin1_name", "region",
     "fatalities", "source", "notes",
     "time_precision", "target", "fatalities_qualifier", "coord_source", "coord_issue",
-    "source_publisher", "source_date", "source_title", "source_url",
+    "source_publisher", "source_date", "source_title", "source_url", "dataset",
 ]
 
 JOIN_COLUMNS = ("admin1_code", "admin1_name", "region", "coord_issue")

@@ -16,7 +16,9 @@ from geo import aggregate, filters
 from geo.boundaries import BOUNDARY_CAVEAT, BoundaryError, load_admin1, load_configured_admin1, load_regions
 from geo.datasets import load
 from geo.filters import LAYERS, Filter
+from geo.join import assign_admin1
 from geo.schemas import EVENT_TYPES, GEO_PRECISION
+from geo.store import EVENTS_FILE, read_events, store_dir
 
 LAYER_LABELS = {
     "boundaries": "Governorate boundaries", "regions": "Kurdistan Region / federal Iraq line",
@@ -47,9 +49,19 @@ class Data:
         return dict(zip(self.admin1["admin1_code"], self.admin1["admin1_name"], strict=True))
 
 
-@st.cache_resource(show_spinner="Loading data…")
+def store_version() -> float:
+    """Changes when the event store is written, so the cached data is reloaded after an import."""
+    path = store_dir() / EVENTS_FILE
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
 def get_data() -> Data:
-    """One load per server process: files are read here and nowhere else (pages never do I/O)."""
+    return _load_data(store_version())
+
+
+@st.cache_resource(show_spinner="Loading data…", max_entries=2)
+def _load_data(version: float) -> Data:
+    """One load per store version: files are read here and nowhere else (pages never do I/O)."""
     try:
         admin1, error = load_configured_admin1(), None
     except BoundaryError as exc:  # a bad GEO_BOUNDARIES setting must not take the app down
@@ -58,7 +70,13 @@ def get_data() -> Data:
               ("events", "sites", "deployments", "troop_levels", "transition")}
     issues = pd.concat([x.issues.assign(dataset=name) for name, x in loaded.items()],
                        ignore_index=True)
-    events = loaded["events"].data
+    events = loaded["events"].data.assign(dataset="curated")
+    imported = read_events(store_dir())
+    if len(imported):
+        imported = assign_admin1(imported.drop(columns="geometry"), admin1).assign(dataset="imported")
+        events = pd.concat([events, imported[[c for c in events.columns if c in imported.columns]]],
+                           ignore_index=True)
+        events = gpd.GeoDataFrame(events, geometry="geometry", crs=admin1.crs)
     reported = {name: loaded[name].data[loaded[name].data["status_kind"] == "reported"]
                 for name in ("deployments", "troop_levels")}
     as_of = aggregate.as_of((events, "event_date"), (reported["deployments"], "as_of_date"),

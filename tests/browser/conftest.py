@@ -27,9 +27,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_url(browser):
+def app_url(browser, tmp_path_factory):
     port = _free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # The server gets an event store of its own: the upload test writes to it.
+    env = {**os.environ, "PYTHONUNBUFFERED": "1",
+           "GEO_STORE": str(tmp_path_factory.mktemp("browser-store"))}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = open(ARTIFACTS / "streamlit.log", "w")  # noqa: SIM115 - closed at teardown
     proc = subprocess.Popen(

@@ -21,7 +21,7 @@ from geo.export import export_frame
 from geo.figures import IRAQ_BOUNDS, IRAQ_CENTER, fit_zoom
 
 PAGES = {"overview": "", "map": "map", "events": "events", "deployments": "deployments",
-         "regions": "regions", "data": "data"}
+         "regions": "regions", "data": "data", "geoparse": "geoparse"}
 VERMILLION = (213, 94, 0)  # Explosions/Remote violence points
 
 
@@ -167,7 +167,7 @@ def test_download_equals_the_filtered_table(app_url, page, tmp_path):
     open_page(page, app_url, "data", query)
     f, notices = filters.from_query_params({"region": "Kurdistan Region", "start": "2020-01-01"})
     assert not notices
-    expected = export_frame(filters.apply(load("events").data, f), "events")
+    expected = export_frame(filters.apply(load("events").data.assign(dataset="curated"), f), "events")
     assert 0 < len(expected) < 44
     with page.expect_download() as dl:
         page.get_by_role("button", name="Events as CSV").click()
@@ -204,3 +204,19 @@ def test_dark_theme_renders(browser, app_url):
         assert load_png(shot)[5, 5].tolist() == [14, 17, 23]  # the map follows the dark theme
     finally:
         context.close()
+
+
+def test_upload_on_the_data_page_imports_into_the_store(app_url, page):
+    from conftest import ROOT
+
+    open_page(page, app_url, "data")
+    before = shown_count(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        str(ROOT / "tests" / "fixtures" / "formats" / "acled_old.csv"))
+    page.get_by_role("button", name="Import").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Import").click()
+    page.get_by_text("rows read").first.wait_for(timeout=90_000)
+    page.screenshot(path=str(ARTIFACTS / "data_import.png"), full_page=True)
+    assert "0 rejected" in page.get_by_text("rows read").first.inner_text()
+    open_page(page, app_url, "events")
+    assert shown_count(page) > before

@@ -1,0 +1,65 @@
+"""Geoparse: paste an article, see the places it mentions, save selected ones as draft events."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from geo import figures, ui
+from geo.drafts import draft_events
+from geo.geoparse import geoparse, sentences
+from geo.ingest import ingest_frame
+from geo.schemas import EVENT_TYPES
+
+data = ui.get_data()
+f = st.session_state["filter"]
+ui.page_header("Geoparse a text", data, f)
+st.caption("Paste an article (English; Arabic place names where the gazetteer has them). Places "
+           "are found offline; nothing leaves this computer.")
+text = st.text_area("Article", height=220, max_chars=100_000, key="gp_text")
+found = geoparse(text, admin1=data.admin1) if text.strip() else geoparse("")
+found = found.assign(sentence=sentences(text, found["start"]) if len(found) else pd.Series(dtype=str))
+
+if text.strip() and found.empty:
+    st.info("No place from the gazetteer was found in this text.")
+elif len(found):
+    points = found.dropna(subset=["lat"]).rename(columns={"matched_name": "name", "lat": "latitude",
+                                                         "lon": "longitude"})
+    st.plotly_chart(figures.layered_map(
+        data.admin1, data.regions, data.events.iloc[:0],
+        points.assign(kind=points["mention"], site_id=points.index.astype(str)),
+        ("boundaries", "regions", "sites", "labels"), height=460, width=700, dark=ui.is_dark()),
+        key="gp_map", config={"displaylogo": False})
+    picked = st.dataframe(found[["mention", "matched_name", "admin1_code", "region", "sentence",
+                                 "start", "end"]], hide_index=True, key="gp_table",
+                          on_select="rerun", selection_mode="multi-row")
+    rows = picked.selection.rows if picked else []
+    st.subheader("Draft events from the selected places")
+    if not rows:
+        st.caption("Select one or more rows above to draft events.")
+    else:
+        with st.form("gp_form"):
+            c1, c2, c3 = st.columns(3)
+            when = c1.date_input("Date", value=None, max_value=date.today(), key="gp_date")
+            tprec = c1.selectbox("Time precision", [1, 2, 3], key="gp_tprec")
+            etype = c2.selectbox("Event type", list(EVENT_TYPES), key="gp_type")
+            sub = c2.selectbox("Sub-type", [s for subs in EVENT_TYPES.values() for s in subs],
+                               key="gp_sub")
+            actor1 = c3.text_input("Actor 1", key="gp_actor1", max_chars=200)
+            actor2 = c3.text_input("Actor 2", key="gp_actor2", max_chars=200)
+            deaths = c1.text_input("Fatalities (blank if unknown)", key="gp_deaths", max_chars=7)
+            publisher = c2.text_input("Source publisher", key="gp_pub", max_chars=200)
+            url = c3.text_input("Source URL (http/https)", key="gp_url", max_chars=2000)
+            save = st.form_submit_button("Validate and save to the store", type="primary")
+        if save:
+            fields = {"event_date": when.isoformat() if when else "", "time_precision": tprec,
+                      "event_type": etype, "sub_event_type": sub, "actor1": actor1,
+                      "actor2": actor2, "fatalities": deaths, "source_publisher": publisher,
+                      "source_url": url}
+            drafts = draft_events(text, found.iloc[rows], fields)
+            report = ingest_frame(drafts, "geoparse", admin1=data.admin1)
+            if report.rejected:
+                st.error(f"{report.rejected} draft(s) not saved; fix the fields below and save again.")
+                st.dataframe(report.issues, hide_index=True, key="gp_issues")
+            if report.imported or report.updated:
+                st.success(report.summary())
