@@ -25,7 +25,8 @@ else:
     table = aggregate.admin1_table(events, sites, data.admin1)
     personnel = (data.deployments.dropna(subset=["personnel"]).sort_values("as_of_date")
                  .groupby("site_id")["personnel"].last())
-    fig = figures.layered_map(data.admin1, data.regions, events, sites, f.layers, table=table,
+    fig = figures.layered_map(data.admin1, data.regions, events, sites, ui.usable_layers(f.layers),
+                              table=table,
                               metric=metric, metric_label=aggregate.METRICS[metric],
                               rings_km=tuple(sorted(rings)), personnel=personnel,
                               width=900, dark=ui.is_dark())

@@ -88,3 +88,16 @@ def test_excel_files_are_read_like_csv(tmp_path, admin1):
     raw.to_excel(path, index=False)
     report = ingest_file(path, store=tmp_path / "store", admin1=admin1)
     assert report.format == "acled" and report.imported == len(raw) and report.rejected == 0
+
+
+def test_source_admin1_disagreement_is_reported_and_the_join_kept(tmp_path, admin1):
+    raw = pd.read_csv(FORMATS / "acled_old.csv", dtype=str, keep_default_na=False)
+    iraq = raw.index[raw.iso == "368"] if "iso" in raw else raw.index[:1]
+    raw.loc[iraq[0], "admin1"] = "Basrah"  # deliberately wrong for a row far from Basra
+    path = tmp_path / "acled_disagree.csv"
+    raw.to_csv(path, index=False)
+    report = ingest_file(path, store=tmp_path / "store", admin1=admin1)
+    assert report.admin1_disagreements == 1
+    warn = report.issues[report.issues.column == "admin1"].iloc[0]
+    assert warn.value == "Basrah" and warn.severity == "warning" and warn.row == iraq[0] + 2
+    assert "source_row" not in read_events(tmp_path / "store").columns

@@ -152,9 +152,17 @@ def ingest_frame(mapped: pd.DataFrame, label: str, kind: str = "csv",
     report.swapped = int(events["coord_issue"].fillna("").str.contains("swapped").sum())
     if "source_admin1" in events:
         theirs = events["source_admin1"].fillna("").astype(str).str.strip()
-        report.admin1_disagreements = int(((theirs != "") & events["admin1_code"].notna()
-                                           & ~_same_admin1(theirs, events)).sum())
+        differ = (theirs != "") & events["admin1_code"].notna() & ~_same_admin1(theirs, events)
+        report.admin1_disagreements = int(differ.sum())
+        if differ.any():
+            rows = events.loc[differ, "source_row"] if "source_row" in events else pd.NA
+            report.issues = pd.concat([report.issues, pd.DataFrame({
+                "file": label, "row": rows, "column": "admin1", "value": theirs[differ],
+                "reason": "the file's admin-1 differs from the spatial join ("
+                          + events.loc[differ, "admin1_name"].astype(str) + "); the join is kept",
+                "severity": "warning"})], ignore_index=True)
     step(0.9, "saving to the store")
+    events = events.drop(columns=["source_row"], errors="ignore")
     target = store_dir(store)
     with locked(target):
         merged, report.imported, report.updated, report.unchanged = merge(read_events(target),

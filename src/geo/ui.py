@@ -206,6 +206,26 @@ def boundary_caveat() -> None:
     st.caption(BOUNDARY_CAVEAT)
 
 
+@st.cache_data(ttl=600, show_spinner=False)
+def basemap_reachable(host: str = "tile.openstreetmap.org", timeout: float = 1.5) -> bool:
+    """Can the tile server be reached? Plotly gives up drawing a map whose tiles fail to load,
+    so offline the basemap layer is dropped (with a notice) rather than breaking the map."""
+    import socket
+
+    try:
+        with socket.create_connection((host, 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def usable_layers(layers: tuple[str, ...]) -> tuple[str, ...]:
+    if "basemap" in layers and not basemap_reachable():
+        st.info("The online basemap is not reachable from here, so the map is drawn without it.")
+        return tuple(x for x in layers if x != "basemap")
+    return layers
+
+
 def is_dark() -> bool:
     try:
         return st.context.theme.type == "dark"

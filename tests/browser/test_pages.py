@@ -206,6 +206,15 @@ def test_dark_theme_renders(browser, app_url):
         context.close()
 
 
+def test_basemap_offline_degrades_to_the_offline_map(app_url, page):
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    open_page(page, app_url, "map", "layers=boundaries,events,basemap")
+    assert drawn_fraction(map_canvas(page).screenshot()) > 0.15
+    assert page.get_by_text("basemap is not reachable").count() == 1
+    assert not errors, errors
+
+
 def test_upload_on_the_data_page_imports_into_the_store(app_url, page):
     from conftest import ROOT
 
