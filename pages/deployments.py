@@ -14,8 +14,7 @@ key_dates = aggregate.key_dates(data.events, data.transition)
 
 left, right = st.columns([5, 6])
 with left:
-    personnel = (deployments.dropna(subset=["personnel"]).sort_values("as_of_date")
-                 .groupby("site_id")["personnel"].last())
+    personnel = aggregate.latest_personnel(deployments)
     layers = ("boundaries", "regions", "sites", "rings") if "rings" in f.layers else (
         "boundaries", "regions", "sites")
     st.plotly_chart(figures.layered_map(data.admin1, data.regions, data.events.iloc[:0], sites,

@@ -23,8 +23,7 @@ if animate:
     st.plotly_chart(fig, key="map_animated", config={"displaylogo": False})
 else:
     table = aggregate.admin1_table(events, sites, data.admin1)
-    personnel = (data.deployments.dropna(subset=["personnel"]).sort_values("as_of_date")
-                 .groupby("site_id")["personnel"].last())
+    personnel = aggregate.latest_personnel(data.deployments)
     fig = figures.layered_map(data.admin1, data.regions, events, sites, ui.usable_layers(f.layers),
                               table=table,
                               metric=metric, metric_label=aggregate.METRICS[metric],

@@ -63,3 +63,9 @@ def test_latest_site_status_keeps_planned_and_reported_apart(data):
     assert status.loc["camp-taji", "reported_status"] == "handed over"
     assert status.loc["ain-al-asad", "planned_status"] == "withdrawn"
     assert status.loc["ain-al-asad", "reported_status"] == "withdrawn"
+
+
+def test_latest_personnel_is_the_newest_published_figure(data):
+    people = aggregate.latest_personnel(data["deployments"])
+    assert people["ain-al-asad"] == 350  # Oct 2025 "up to 350" after the Aug 2025 "about 2,000"
+    assert "camp-taji" not in people.index  # no per-site figure published

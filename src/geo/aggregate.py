@@ -131,3 +131,9 @@ def latest_site_status(deployments: pd.DataFrame) -> pd.DataFrame:
         columns={"status": "planned_status", "end_date": "planned_by"})
     out = out.merge(plan, on="site_id", how="outer")
     return out.sort_values(["region", "site_id"]).reset_index(drop=True)
+
+
+def latest_personnel(deployments: pd.DataFrame) -> pd.Series:
+    """Per site, the most recent published personnel figure (sites without one are absent)."""
+    known = deployments.dropna(subset=["personnel"]).sort_values("as_of_date", kind="stable")
+    return known.groupby("site_id")["personnel"].last()

@@ -20,7 +20,7 @@ from geo.geocode import geocode
 from geo.join import assign_admin1
 from geo.schemas import EVENTS
 from geo.store import locked, merge, read_events, store_dir, write_events
-from geo.validate import SchemaError, validate
+from geo.validate import SchemaError, read_csv_text, validate
 
 FORMATS = ("auto", "acled", "ucdp", "csv")
 MAX_FILE_BYTES = 500_000_000
@@ -78,12 +78,7 @@ def read_table(path: Path) -> pd.DataFrame:
             return pd.read_excel(path, dtype=str).fillna("")
         except (ValueError, ImportError, OSError) as exc:
             raise SchemaError(f"{path}: cannot read as Excel ({exc})") from exc
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SchemaError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV") from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise SchemaError(f"{path}: not a readable CSV ({str(exc).strip()})") from exc
+    return read_csv_text(path, str(path))
 
 
 def to_events(raw: pd.DataFrame, kind: str, label: str, mapping: dict[str, str] | None = None,
