@@ -156,7 +156,8 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     if too_long:
         raise UserError(f"a name is longer than 200 characters: {too_long[0][:40]}…")
     table = geocode(names, admin1_hint=args.admin1, admin1=_admin1(args))
-    table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    columns = [c for c in table.columns if c != "place_id" or args.with_id]
+    table[columns].to_csv(sys.stdout, index=False, lineterminator="\n")
     return 0
 
 
@@ -249,6 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("names", nargs="*", metavar="NAME")
     p.add_argument("--admin1", metavar="CODE",
                    help="prefer places in this governorate when a name is ambiguous (e.g. IQ-AN)")
+    p.add_argument("--with-id", action="store_true",
+                   help="add a place_id column (geonames:<id> or site:<id>)")
     p.set_defaults(func=cmd_geocode)
 
     p = sub.add_parser("geoparse", parents=[common], help="places mentioned in a text",
