@@ -6,6 +6,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.crs import EQUAL_AREA
+
 VIOLENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Riots")
 _FOREIGN_FORCES = r"Military Forces of the United States|Coalition|Military Forces of the United Kingdom"
 _FOREIGN_TARGET = (r"\b(?:US|U\.S\.|American|coalition)\b[^|]*\bforces\b|\bUS-led coalition\b"
@@ -49,8 +51,7 @@ def counts_by(events: pd.DataFrame, column: str, top: int = 15) -> pd.DataFrame:
 def admin1_table(events: pd.DataFrame, sites: pd.DataFrame, admin1: gpd.GeoDataFrame) -> pd.DataFrame:
     """One row per governorate: events, fatalities, attacks on foreign forces, sites, densities."""
     base = pd.DataFrame(admin1[["admin1_code", "admin1_name", "region"]])
-    area = admin1["area_km2"] if "area_km2" in admin1 else admin1.to_crs(
-        "+proj=aea +lat_0=33 +lon_0=44 +lat_1=30 +lat_2=36").area / 1e6
+    area = admin1["area_km2"] if "area_km2" in admin1 else admin1.to_crs(EQUAL_AREA).area / 1e6
     base["area_km2"] = np.asarray(area, dtype=float).round(0)
     ev = events.assign(attack=attacks_on_foreign_forces(events))
     per = ev.groupby("admin1_code").agg(events=("event_id", "size"),

@@ -6,6 +6,7 @@ import hashlib
 
 import pandas as pd
 
+from geo.ingest import coordinate_text
 from geo.schemas import EVENTS
 
 
@@ -19,8 +20,8 @@ def draft_events(text: str, found: pd.DataFrame, fields: dict[str, str]) -> pd.D
             out[key] = str(value).strip()
     area = found["admin1_code"].eq("") & ~found["region"].eq("Outside Iraq")
     out["location"] = found["matched_name"].astype(str)
-    out["latitude"] = found["lat"].map(lambda v: "" if pd.isna(v) else f"{v:.5f}")
-    out["longitude"] = found["lon"].map(lambda v: "" if pd.isna(v) else f"{v:.5f}")
+    out["latitude"] = coordinate_text(found["lat"])
+    out["longitude"] = coordinate_text(found["lon"])
     out["geo_precision"] = area.map({True: "3", False: "2"})
     out["coord_source"] = "geoparse: " + found["matched_name"].astype(str)
     out["notes"] = found["sentence"].astype(str).str.slice(0, 500)

@@ -385,7 +385,6 @@ def animated_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame, freq: str = "MS
         frames.append(go.Frame(name=f"{period:%Y-%m-%d}", data=[_frame_points(shown)],
                                traces=[1]))
     base.add_trace(_frame_points(events.iloc[:0]))
-    base.update_traces(textfont_family=LABEL_FONT, selector={"type": "scattermap"})
     steps = [{"args": [[fr.name], {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"}],
               "label": fr.name[:7] if freq == "MS" else fr.name, "method": "animate"}
              for fr in frames]

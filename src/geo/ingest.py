@@ -90,6 +90,11 @@ def to_events(raw: pd.DataFrame, kind: str, label: str, mapping: dict[str, str] 
     return fmt.from_generic(raw, mapping or fmt.suggest_mapping(list(raw.columns)), label, defaults)
 
 
+def coordinate_text(values: pd.Series) -> pd.Series:
+    """Coordinates as the text the schema validates: 5 decimals (~1 m), blank when unknown."""
+    return values.map(lambda v: "" if pd.isna(v) else f"{v:.5f}")
+
+
 def geocode_missing(mapped: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
     """Fill coordinates from `location` where the file has none; count how each matched."""
     lat = mapped.get("latitude", pd.Series("", index=mapped.index)).fillna("").astype(str)
@@ -103,8 +108,8 @@ def geocode_missing(mapped: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]
     ok = found["match"] != "none"
     out = mapped.copy()
     hits = found[ok]
-    out.loc[hits.index, "latitude"] = hits["lat"].map(lambda v: f"{v:.5f}")
-    out.loc[hits.index, "longitude"] = hits["lon"].map(lambda v: f"{v:.5f}")
+    out.loc[hits.index, "latitude"] = coordinate_text(hits["lat"])
+    out.loc[hits.index, "longitude"] = coordinate_text(hits["lon"])
     out.loc[hits.index, "coord_source"] = "gazetteer:" + hits["place_id"] + " (" + hits["match"] + ")"
     blank_precision = out.loc[hits.index, "geo_precision"].fillna("").astype(str).str.strip() == ""
     out.loc[hits.index[blank_precision.to_numpy()], "geo_precision"] = "2"
