@@ -23,7 +23,7 @@ description = filters.describe(f, data.admin1_names)
 st.subheader("Download")
 st.write(f"{len(events)} events and {len(sites)} sites match the filter.")
 c1, c2 = st.columns(2)
-c1.download_button("Events as CSV", to_csv_text(export_frame(events, "events")),
+c1.download_button("Events as CSV", lambda: to_csv_text(export_frame(events, "events")),
                    file_name=downloads.file_name("events", slug, "csv"), mime="text/csv",
                    key="dl_events_csv", on_click="ignore")
 fmt = c2.selectbox("Bundle format (events + sites + README)", list(FORMATS), key="dl_format",

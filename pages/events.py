@@ -6,12 +6,19 @@ import streamlit as st
 from geo import aggregate, figures, filters, ui
 from geo.export import export_frame
 
+TABLE_LIMIT = 5_000
+
 data = ui.get_data()
 f = st.session_state["filter"]
 events = filters.apply(data.events, f)
 ui.page_header("Events", data, f, len(events))
 
-table = pd.DataFrame(export_frame(events, "events").drop(columns="geometry"))
+shown = events.nlargest(TABLE_LIMIT, "event_date") if len(events) > TABLE_LIMIT else events
+if len(shown) < len(events):
+    st.caption(f"The table lists the newest {len(shown):,} of {len(events):,} matching events (a "
+               "browser cannot scroll millions of rows); the charts count all of them, and the Data "
+               "page downloads all of them.")
+table = pd.DataFrame(export_frame(shown, "events").drop(columns="geometry", errors="ignore"))
 st.dataframe(
     table, hide_index=True, key="events_table",
     column_order=["event_date", "event_type", "sub_event_type", "actor1", "actor2", "location",
@@ -43,10 +50,10 @@ st.subheader("One event")
 if events.empty:
     st.info("No event matches the filter.")
 else:
-    labels = (events["event_date"].dt.strftime("%Y-%m-%d") + " · " + events["location"].astype(str)
-              + " · " + events["event_id"].astype(str))
-    choice = st.selectbox("Event", events["event_id"], key="ev_detail",
-                          format_func=dict(zip(events["event_id"], labels, strict=True)).get)
+    labels = (shown["event_date"].dt.strftime("%Y-%m-%d") + " · " + shown["location"].astype(str)
+              + " · " + shown["event_id"].astype(str))
+    choice = st.selectbox("Event", shown["event_id"], key="ev_detail",
+                          format_func=dict(zip(shown["event_id"], labels, strict=True)).get)
     row = table[table["event_id"] == choice].iloc[0]
     values = [v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else ("" if pd.isna(v) else str(v))
               for v in row]

@@ -6,7 +6,7 @@ from geo import aggregate, figures, filters, ui
 
 data = ui.get_data()
 f = st.session_state["filter"]
-events = filters.apply(data.events, f)
+events = filters.apply(data.events, f, columns=figures.map_columns(data.events))
 sites = filters.apply_places(data.sites, f)
 ui.page_header("Map", data, f, len(events))
 
@@ -22,13 +22,9 @@ if animate:
     fig = figures.animated_map(data.admin1, events, dark=ui.is_dark())
     st.plotly_chart(fig, key="map_animated", config={"displaylogo": False})
 else:
-    table = aggregate.admin1_table(events, sites, data.admin1)
-    personnel = aggregate.latest_personnel(data.deployments)
-    fig = figures.layered_map(data.admin1, data.regions, events, sites, ui.usable_layers(f.layers),
-                              table=table,
-                              metric=metric, metric_label=aggregate.METRICS[metric],
-                              rings_km=tuple(sorted(rings)), personnel=personnel,
-                              width=900, dark=ui.is_dark())
+    fig, note = ui.main_map(data, f, events, sites, metric, tuple(sorted(rings)))
+    if note:
+        st.info(note, icon="🔲")
     st.plotly_chart(fig, key="main_map", on_select=lambda: ui.select_governorates_from_map("main_map"),
                     selection_mode=("points",), config={"displaylogo": False, "scrollZoom": True})
     st.caption("Click a governorate (or shift-click several) to filter every page to it; clear it "

@@ -6,7 +6,7 @@ from geo import aggregate, figures, filters, ui
 
 data = ui.get_data()
 f = st.session_state["filter"]
-events = filters.apply(data.events, f)
+events = filters.apply(data.events, f, columns=figures.map_columns(data.events))
 sites = filters.apply_places(data.sites, f)
 ui.page_header("Iraq: attacks, strikes and foreign forces", data, f, len(events))
 

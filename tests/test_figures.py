@@ -67,8 +67,9 @@ def test_rings_are_at_the_right_distance(data):
     _, _, _, sites, _ = data
     one = sites[sites.site_id == "ain-al-asad"]
     trace = figures.ring_trace(one, (100,))
-    lon = np.array([x for x in trace.lon if x is not None], dtype=float)
-    lat = np.array([x for x in trace.lat if x is not None], dtype=float)
+    lon, lat = np.asarray(trace.lon, dtype=float), np.asarray(trace.lat, dtype=float)
+    assert np.isnan(lon[-1]) and np.isnan(lon).sum() == 1  # one ring, one break
+    lon, lat = lon[~np.isnan(lon)], lat[~np.isnan(lat)]
     _, _, dist = Geod(ellps="WGS84").inv(np.full(len(lon), one.longitude.iloc[0]),
                                          np.full(len(lat), one.latitude.iloc[0]), lon, lat)
     assert np.allclose(dist, 100_000, rtol=1e-6)

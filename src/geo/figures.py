@@ -7,6 +7,8 @@ simply shows nothing when offline.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
 import math
@@ -15,7 +17,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import shapely
 from pyproj import Geod
+
+from geo import aggregate, lod
 
 IRAQ_BOUNDS = {"west": 38.79, "east": 48.57, "south": 29.06, "north": 37.38}
 IRAQ_CENTER = {"lat": 33.3, "lon": 43.7}
@@ -69,19 +74,41 @@ def plain(values: pd.Series) -> pd.Series:
     return values.fillna("").astype(str).map(html.escape)
 
 
-def _geojson(gdf: gpd.GeoDataFrame, key: str) -> dict:
-    return json.loads(gdf[[key, "geometry"]].to_json(drop_id=True))
+def geojson_url(collection: dict) -> str:
+    """A GeoJSON FeatureCollection as a data: URL, which plotly.js fetches like any URL. Why: a
+    nested dict of coordinates is deep-copied by Plotly several times per figure (a thousand
+    grid cells cost a third of a second); one string is copied for free. Same bytes on the wire."""
+    text = json.dumps(collection, separators=(",", ":"), allow_nan=False)
+    return "data:application/geo+json;base64," + base64.b64encode(text.encode()).decode("ascii")
 
 
-def _lines(gdf: gpd.GeoDataFrame) -> tuple[list, list]:
-    """Polygon boundaries as one line trace: coordinates joined by None breaks."""
-    lons: list = []
-    lats: list = []
-    for ring in gdf.geometry.boundary.explode(index_parts=False):
-        xs, ys = ring.xy
-        lons += [*xs, None]
-        lats += [*ys, None]
-    return lons, lats
+_GEOJSON_MEMO: dict[str, str] = {}
+
+
+def _geojson(gdf: gpd.GeoDataFrame, key: str) -> str:
+    """Polygons as a GeoJSON data: URL, remembered per (keys, geometry): every rerun of every
+    map page draws the same governorates."""
+    wkb = shapely.to_wkb(gdf.geometry.to_numpy())
+    sig = hashlib.sha1(b"|".join([*(str(k).encode() for k in gdf[key]), *wkb])).hexdigest()
+    if sig not in _GEOJSON_MEMO:
+        if len(_GEOJSON_MEMO) > 16:
+            _GEOJSON_MEMO.clear()
+        _GEOJSON_MEMO[sig] = geojson_url(json.loads(gdf[[key, "geometry"]].to_json(drop_id=True)))
+    return _GEOJSON_MEMO[sig]
+
+
+def _lines(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Polygon boundaries as one line trace: coordinates joined by NaN breaks (numpy arrays,
+    which Plotly passes on as one binary block instead of copying a list item by item)."""
+    rings = gdf.geometry.boundary.explode(index_parts=False).to_numpy()
+    xy, which = shapely.get_coordinates(rings, return_index=True)
+    return _with_breaks(xy[:, 0], which), _with_breaks(xy[:, 1], which)
+
+
+def _with_breaks(values: np.ndarray, part: np.ndarray) -> np.ndarray:
+    """NaN after the last value of each part: plotly.js does not connect across NaN."""
+    ends = np.flatnonzero(np.diff(part)) + 1
+    return np.insert(values.astype(float), np.append(ends, len(values)), np.nan)
 
 
 def boundary_trace(admin1: gpd.GeoDataFrame, dark: bool = False) -> go.Choroplethmap:
@@ -151,6 +178,44 @@ def density_trace(events: pd.DataFrame, radius: int = 25) -> go.Densitymap:
                          name="Event density (weighted by fatalities)", hoverinfo="skip")
 
 
+def cell_trace(cells: pd.DataFrame, size: float, dark: bool = False) -> go.Choroplethmap:
+    """Occupied grid cells as squares coloured by log10(events): the map at scale (`geo.lod`)."""
+    ids = np.arange(len(cells)).astype(str)
+    x0, y0 = cells["lon0"].to_numpy(float), cells["lat0"].to_numpy(float)
+    ring = np.stack([np.stack([x0, y0], 1), np.stack([x0 + size, y0], 1),
+                     np.stack([x0 + size, y0 + size], 1), np.stack([x0, y0 + size], 1),
+                     np.stack([x0, y0], 1)], axis=1).round(5)
+    geojson = geojson_url({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": i, "geometry": {"type": "Polygon", "coordinates": [r]}}
+        for i, r in zip(ids, ring.tolist(), strict=True)]})
+    count = cells["events"].to_numpy(float)
+    top = max(float(np.log10(count.max())), 1.0) if len(count) else 1.0
+    ticks = [t for t in range(int(top) + 1)]
+    custom = np.stack([(y0 + size / 2).round(2).astype(str), (x0 + size / 2).round(2).astype(str),
+                       cells["events"].map("{:,}".format), cells["fatalities"].map("{:,}".format),
+                       plain(cells["top_type"])], axis=1)
+    return go.Choroplethmap(
+        geojson=geojson, locations=ids, z=np.log10(count), zmin=0, zmax=top,
+        colorscale="Inferno", reversescale=not dark,
+        marker={"opacity": 0.8, "line": {"width": 0}},
+        colorbar={"title": {"text": "events per cell"}, "thickness": 12, "len": 0.6,
+                  "tickvals": ticks, "ticktext": [f"{10 ** t:,}" for t in ticks]},
+        customdata=custom, name=f"Events ({size:g}° cells)", meta={"cell_deg": size},
+        hovertemplate=(f"{size:g}° cell at %{{customdata[0]}}°N %{{customdata[1]}}°E<br>"
+                       "%{customdata[2]} events, %{customdata[3]} known fatalities<br>"
+                       "most often: %{customdata[4]}<extra></extra>"),
+    )
+
+
+def cell_density_trace(cells: pd.DataFrame, size: float, radius: int = 25) -> go.Densitymap:
+    """The density layer at scale: cell centres weighted like single events (1 + fatalities)."""
+    return go.Densitymap(lat=cells["lat0"] + size / 2, lon=cells["lon0"] + size / 2,
+                         z=cells["weight"], radius=radius, colorscale="Inferno",
+                         reversescale=True, showscale=False, opacity=0.6,
+                         name="Event density (weighted by fatalities)", hoverinfo="skip",
+                         meta={"cell_deg": size})
+
+
 def site_trace(sites: pd.DataFrame, personnel: pd.Series | None = None) -> go.Scattermap:
     """Sites as diamonds-by-colour circles; size grows with published personnel where known."""
     placed = sites[sites["latitude"].notna()]
@@ -173,17 +238,13 @@ def ring_trace(sites: pd.DataFrame, radii_km: tuple[float, ...], points: int = 7
     """Geodesic circles around sites (attack ranges), drawn as one line trace."""
     placed = sites[sites["latitude"].notna()]
     az = np.linspace(0, 360, points + 1)
-    lons: list = []
-    lats: list = []
-    for r in radii_km:
-        n = len(placed)
-        lon0 = np.repeat(placed["longitude"].to_numpy(float), points + 1)
-        lat0 = np.repeat(placed["latitude"].to_numpy(float), points + 1)
-        lon, lat, _ = _GEOD.fwd(lon0, lat0, np.tile(az, n), np.full(n * (points + 1), r * 1000.0))
-        lon = np.insert(lon.reshape(n, -1).astype(object), points + 1, None, axis=1).ravel()
-        lat = np.insert(lat.reshape(n, -1).astype(object), points + 1, None, axis=1).ravel()
-        lons += list(lon)
-        lats += list(lat)
+    n = len(placed)
+    part = np.repeat(np.arange(n * len(radii_km)), points + 1)
+    lon0 = np.tile(np.repeat(placed["longitude"].to_numpy(float), points + 1), len(radii_km))
+    lat0 = np.tile(np.repeat(placed["latitude"].to_numpy(float), points + 1), len(radii_km))
+    dist = np.repeat(np.asarray(radii_km, dtype=float) * 1000.0, n * (points + 1))
+    lon, lat, _ = _GEOD.fwd(lon0, lat0, np.tile(az, n * len(radii_km)), dist)
+    lons, lats = _with_breaks(lon, part), _with_breaks(lat, part)
     km = ", ".join(f"{r:g}" for r in radii_km)
     return go.Scattermap(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
                          line={"width": 1.2, "color": "#CC79A7"}, name=f"Rings {km} km")
@@ -202,10 +263,15 @@ def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.
                 sites: pd.DataFrame, layers: tuple[str, ...], *, table: pd.DataFrame | None = None,
                 metric: str = "events", metric_label: str = "Events",
                 rings_km: tuple[float, ...] = (), personnel: pd.Series | None = None,
-                height: int = 620, width: int | None = None, dark: bool = False) -> go.Figure:
+                height: int = 620, width: int | None = None, dark: bool = False,
+                point_limit: int = lod.POINT_LIMIT) -> go.Figure:
     """The map with the requested layers, drawn bottom to top. `width` is the expected width in
-    pixels (the zoom is chosen so that Iraq fits); Plotly itself fills the container."""
+    pixels (the zoom is chosen so that Iraq fits); Plotly itself fills the container. Above
+    `point_limit` events, events and density are drawn from grid cells (`geo.lod`)."""
     fig = go.Figure()
+    cells, size = None, None
+    if lod.use_cells(len(events), point_limit) and {"events", "density"} & set(layers):
+        cells, size = lod.grid_cells(events)
     if "choropleth" in layers and table is not None:
         fig.add_trace(choropleth_trace(admin1, table, metric, metric_label))
     elif "boundaries" in layers:
@@ -218,12 +284,14 @@ def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.
     if "regions" in layers:
         fig.add_trace(region_outline_trace(regions, dark))
     if "density" in layers and len(events):
-        fig.add_trace(density_trace(events))
+        fig.add_trace(density_trace(events) if cells is None else cell_density_trace(cells, size))
     if "rings" in layers and rings_km and len(sites):
         fig.add_trace(ring_trace(sites, rings_km))
     if "sites" in layers and len(sites):
         fig.add_trace(site_trace(sites, personnel))
-    if "events" in layers and len(events):
+    if "events" in layers and cells is not None:
+        fig.add_trace(cell_trace(cells, size, dark))
+    elif "events" in layers and len(events):
         for trace in event_traces(events):
             fig.add_trace(trace)
     if "labels" in layers:
@@ -245,6 +313,27 @@ def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.
         clickmode="event+select",
     )
     return fig
+
+
+MAP_COLUMNS = ("event_id", "event_date", "event_type", "sub_event_type", "location", "actor1",
+               "actor2", "target", "fatalities", "latitude", "longitude", "admin1_code",
+               "admin1_name", "region", aggregate.ATTACK_COLUMN)
+
+
+def map_columns(events: pd.DataFrame) -> list[str]:
+    """The columns the maps and the governorate table read: what a map page needs to filter."""
+    return [c for c in MAP_COLUMNS if c in events.columns]
+
+
+def map_page_figure(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.DataFrame,
+                    sites: pd.DataFrame, deployments: pd.DataFrame, layers: tuple[str, ...],
+                    metric: str = "events", rings_km: tuple[float, ...] = (50, 100),
+                    width: int = 900, dark: bool = False) -> go.Figure:
+    """Everything the Map page draws for a filtered set of events (the app and `geo bench`)."""
+    table = aggregate.admin1_table(events, sites, admin1)
+    return layered_map(admin1, regions, events, sites, layers, table=table, metric=metric,
+                       metric_label=aggregate.METRICS[metric], rings_km=rings_km,
+                       personnel=aggregate.latest_personnel(deployments), width=width, dark=dark)
 
 
 def overview_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame | None = None,
@@ -374,16 +463,24 @@ def site_status_chart(deployments: pd.DataFrame) -> go.Figure:
 
 
 def animated_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame, freq: str = "MS",
-                 height: int = 620, dark: bool = False) -> go.Figure:
-    """Client-side animation through periods: the frames play in the browser, no reruns."""
+                 height: int = 620, dark: bool = False,
+                 point_limit: int = lod.POINT_LIMIT) -> go.Figure:
+    """Client-side animation through periods: the frames play in the browser, no reruns. Above
+    `point_limit` events each frame shows grid cells (coarse: every frame is sent at once)."""
     base = layered_map(admin1, admin1.iloc[:0], events.iloc[:0], events.iloc[:0], ("boundaries",),
                        height=height, dark=dark)
     periods = events["event_date"].dt.to_period("M" if freq == "MS" else "W").dt.start_time
-    frames = []
-    for period in sorted(periods.unique()):
-        shown = events[periods == period]
-        frames.append(go.Frame(name=f"{period:%Y-%m-%d}", data=[_frame_points(shown)],
-                               traces=[1]))
+    order = sorted(periods.unique())
+    if lod.use_cells(len(events), point_limit):
+        lon, lat, *_ = lod.points_of(events)
+        size = lod.cell_size(lon, lat, max_columns=lod.MAX_COLUMNS // 3)
+        cells = [lod.grid_cells(events[periods == p], size)[0] for p in order]
+        biggest = max((int(c["events"].max()) for c in cells if len(c)), default=1)
+        traces = [_frame_cells(c, size, biggest) for c in cells]
+    else:
+        traces = [_frame_points(events[periods == p]) for p in order]
+    frames = [go.Frame(name=f"{p:%Y-%m-%d}", data=[t], traces=[1])
+              for p, t in zip(order, traces, strict=True)]
     base.add_trace(_frame_points(events.iloc[:0]))
     steps = [{"args": [[fr.name], {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"}],
               "label": fr.name[:7] if freq == "MS" else fr.name, "method": "animate"}
@@ -410,3 +507,17 @@ def _frame_points(events: pd.DataFrame) -> go.Scattermap:
                          marker={"size": 9 + 4 * np.sqrt(deaths.clip(upper=50)), "color": colors},
                          text=plain(events["location"]), hovertemplate="%{text}<extra></extra>",
                          name="Events in period")
+
+
+def _frame_cells(cells: pd.DataFrame, size: float, biggest: int) -> go.Scattermap:
+    """One period at scale: a circle per occupied cell, area ~ events (the same scale in every
+    frame: `biggest` is the largest cell count of all frames), colour = commonest type."""
+    text = (cells["events"].map("{:,} events".format) + ", " + plain(cells["top_type"])
+            + " most often")
+    return go.Scattermap(lat=cells["lat0"] + size / 2, lon=cells["lon0"] + size / 2,
+                         mode="markers", textfont={"family": LABEL_FONT},
+                         marker={"size": 5 + 35 * np.sqrt(cells["events"].to_numpy(float) / biggest),
+                                 "sizemode": "diameter", "opacity": 0.8,
+                                 "color": cells["top_type"].map(EVENT_TYPE_COLORS).fillna("#999999")},
+                         text=text, hovertemplate="%{text}<extra></extra>",
+                         name=f"Events in period ({size:g}° cells)")

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 
 from geo.gazetteer import load_places
 from geo.join import assign_admin1
+from geo.textops import per_value
 
 FUZZY_THRESHOLD = 88.0
 SHORT_NAME_THRESHOLD = 93.0  # names of 5 letters or fewer: one typo is already a lot
@@ -34,8 +35,13 @@ _LATIN_ARTICLE = r"\b(?:al|el|ar|as|an|ad|at|az|ash|adh|ath|ul)\s+"
 
 
 def normalise(names: pd.Series) -> pd.Series:
-    """Fold spelling differences that carry no meaning for matching (vectorised)."""
-    t = names.fillna("").astype(str).str.normalize("NFKD").str.casefold()
+    """Fold spelling differences that carry no meaning for matching (vectorised, once per
+    distinct name)."""
+    return per_value(names.fillna("").astype(str), _normalise)
+
+
+def _normalise(names: pd.Series) -> pd.Series:
+    t = names.str.normalize("NFKD").str.casefold()
     t = t.str.replace(_MARKS, "", regex=True).str.translate(_LETTERS)
     t = t.str.replace(r"[^\w\s]|_", " ", regex=True)
     t = t.str.replace(r"\s+", " ", regex=True).str.strip()
@@ -129,7 +135,7 @@ def geocode(queries: list[str] | pd.Series, admin1_hint: str | None = None,
         "match": match, "score": score, "place_id": rows["place_id"].to_numpy(),
     })
     out.loc[~matched.to_numpy(), ["matched_name", "place_id"]] = ""
-    located = assign_admin1(out.loc[matched.to_numpy()], admin1, lat="lat", lon="lon")
+    located = assign_admin1(out.loc[matched.to_numpy()], admin1, lat="lat", lon="lon", geometry=False)
     for col in ("admin1_code", "admin1_name", "region"):
         out[col] = pd.Series(located[col], index=located.index).reindex(out.index).astype(object)
         out[col] = out[col].where(out[col].notna(), "")

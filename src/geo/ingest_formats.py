@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from geo.schemas import EVENTS
+from geo.textops import per_value
 from geo.validate import SchemaError
 
 ACLED_EXPORT_URL = "https://acleddata.com/data-export-tool/"
@@ -126,7 +127,11 @@ def detect_format(columns: list[str]) -> str:
 
 def normalise_dates(values: pd.Series) -> pd.Series:
     """Unambiguous written dates -> YYYY-MM-DD; anything else unchanged, for validation to report."""
-    t = values.fillna("").astype(str).str.strip()
+    return per_value(values.fillna("").astype(str), _normalise_dates)
+
+
+def _normalise_dates(values: pd.Series) -> pd.Series:
+    t = values.str.strip()
     t = t.str.replace(_ISO_WITH_TIME, r"\1", regex=True)
     parsed = pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]")
     for fmt in _DATE_FORMATS:
@@ -155,7 +160,7 @@ def _col(df: pd.DataFrame, name: str) -> pd.Series:
 
 def _code(values: pd.Series) -> pd.Series:
     """Numeric codes as written by spreadsheets ("1.0") back to "1"."""
-    return values.str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
+    return per_value(values, lambda v: v.str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True))
 
 
 def _recode(values: pd.Series, table: dict[str, str]) -> pd.Series:
@@ -177,6 +182,10 @@ def _frame(fields: dict[str, pd.Series | str], extras: dict[str, pd.Series],
 
 def _unix_date(ts: pd.Series) -> pd.Series:
     """ACLED `timestamp` (Unix seconds, UTC) -> YYYY-MM-DD; other text via normalise_dates."""
+    return per_value(ts, _unix_date_each)
+
+
+def _unix_date_each(ts: pd.Series) -> pd.Series:
     num = pd.to_numeric(ts.where(ts.str.fullmatch(r"\d+(?:\.\d+)?"), ""), errors="coerce")
     when = pd.to_datetime(num, unit="s", utc=True, errors="coerce")
     return when.dt.strftime("%Y-%m-%d").where(when.notna(), normalise_dates(ts))
@@ -186,7 +195,7 @@ def from_acled(raw: pd.DataFrame, source_label: str) -> pd.DataFrame:
     """ACLED CSV export (old numeric or new text actor types, any date style) -> EVENTS text."""
     df = _prepare(raw, ACLED_REQUIRED, "ACLED", source_label)
     fat = _col(df, "fatalities")
-    publisher = _col(df, "source").str.replace(r"\s*;\s*", "; ", regex=True)
+    publisher = per_value(_col(df, "source"), lambda v: v.str.replace(r"\s*;\s*", "; ", regex=True))
     fields = {
         "event_id": _col(df, "event_id_cnty"),
         "event_date": normalise_dates(_col(df, "event_date")),

@@ -1,4 +1,5 @@
-"""Give every point its governorate and region with one vectorised point-in-polygon join.
+"""Give every point its governorate and region with one vectorised point-in-polygon lookup
+(`geo.region_index`: a grid plus exact tests near borders; same answers as `geopandas.sjoin`).
 
 Rules (documented in README):
 - a point inside a governorate gets its code, name and region;
@@ -13,63 +14,73 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from geo.boundaries import load_admin1
 from geo.crs import WGS84
+from geo.region_index import build_index, cell_size
 from geo.schemas import INVALID_COORDINATES, OUTSIDE_IRAQ
+
+_PROBLEMS = ("", "missing or not a number", "latitude or longitude out of range",
+             "0,0 (a blank value, not a place)")
 
 
 def coordinate_problems(lat: pd.Series, lon: pd.Series) -> pd.Series:
-    """Why each coordinate pair is unusable ("" when it is fine)."""
-    lat = pd.to_numeric(lat, errors="coerce").astype("float64")
-    lon = pd.to_numeric(lon, errors="coerce").astype("float64")
-    issue = pd.Series("", index=lat.index, dtype=object)
+    """Why each coordinate pair is unusable ("" when it is fine), as a string Series."""
+    index = lat.index
+    lat = pd.to_numeric(lat, errors="coerce").to_numpy(dtype="float64")
+    lon = pd.to_numeric(lon, errors="coerce").to_numpy(dtype="float64")
     missing = ~np.isfinite(lat) | ~np.isfinite(lon)
-    out_of_range = ~missing & ((lat.abs() > 90) | (lon.abs() > 180))
-    null_island = ~missing & (lat == 0) & (lon == 0)
-    issue[missing] = "missing or not a number"
-    issue[out_of_range] = "latitude or longitude out of range"
-    issue[null_island] = "0,0 (a blank value, not a place)"
-    return issue
+    with np.errstate(invalid="ignore"):
+        code = np.select([missing, (np.abs(lat) > 90) | (np.abs(lon) > 180),
+                          (lat == 0) & (lon == 0)], [1, 2, 3], 0)
+    return _strings(list(_PROBLEMS), pa.array(code), index)
 
 
-def _first_hit(points: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame) -> pd.DataFrame:
-    hits = gpd.sjoin(points, admin1[["admin1_code", "admin1_name", "region", "geometry"]],
-                     predicate="intersects", how="inner")
-    hits = hits.sort_values("admin1_code", kind="stable")
-    hits = hits[~hits.index.duplicated(keep="first")]
-    return hits[["admin1_code", "admin1_name", "region"]]
+def _lookup(admin1: gpd.GeoDataFrame, lon: pd.Series, lat: pd.Series) -> pd.DataFrame:
+    """admin1_code, admin1_name, region per point (missing where the point is in none)."""
+    index = build_index(admin1, cell_size(len(lon)))
+    number = index.lookup(lon.to_numpy(), lat.to_numpy())
+    table = admin1.set_index(admin1["admin1_code"].astype(str)).reindex(index.codes)
+    pick = pa.array(np.where(number >= 0, number, len(index.codes)))  # the extra None: no polygon
+    return pd.DataFrame({name: _strings([*values, None], pick, lon.index) for name, values in (
+        ("admin1_code", index.codes), ("admin1_name", table["admin1_name"]),
+        ("region", table["region"]))}, index=lon.index)
+
+
+def _strings(values: list, pick: pa.Array, index: pd.Index) -> pd.Series:
+    """values[pick] as a string Series, taken in Arrow (a million Python strings cost seconds)."""
+    taken = pa.array([None if pd.isna(v) else str(v) for v in values], type=pa.large_string())
+    return pd.Series(pd.arrays.ArrowStringArray(taken.take(pick)), index=index)
 
 
 def assign_admin1(df: pd.DataFrame, admin1: gpd.GeoDataFrame | None = None,
-                  lat: str = "latitude", lon: str = "longitude") -> gpd.GeoDataFrame:
-    """Return `df` as point GeoDataFrame with admin1_code, admin1_name, region, coord_issue."""
+                  lat: str = "latitude", lon: str = "longitude", geometry: bool = True
+                  ) -> gpd.GeoDataFrame | pd.DataFrame:
+    """Return `df` with admin1_code, admin1_name, region, coord_issue; as a point GeoDataFrame
+    unless `geometry=False` (building a million shapely points costs more than the lookup)."""
     admin1 = load_admin1() if admin1 is None else admin1
     index = df.index
     la = pd.to_numeric(df[lat], errors="coerce").astype("float64")
     lo = pd.to_numeric(df[lon], errors="coerce").astype("float64")
     issue = coordinate_problems(la, lo)
-    ok = issue == ""
-    geom = gpd.GeoSeries(gpd.points_from_xy(lo.where(ok), la.where(ok)), index=index, crs=WGS84)
-    geom[~ok] = None
-    points = gpd.GeoDataFrame(geometry=geom[ok], crs=WGS84)
-    found = _first_hit(points, admin1).reindex(index)
+    ok = (issue == "").to_numpy(dtype=bool)
+    found = _lookup(admin1, lo.where(ok), la.where(ok))
 
-    outside = ok & found["admin1_code"].isna()
-    region = found["region"].astype(object)
-    region[outside] = OUTSIDE_IRAQ
-    region[~ok] = INVALID_COORDINATES
+    outside = ok & found["admin1_code"].isna().to_numpy()
+    region = found["region"].mask(outside, OUTSIDE_IRAQ).mask(~ok, INVALID_COORDINATES)
     if outside.any():
-        swapped = gpd.GeoDataFrame(
-            geometry=gpd.points_from_xy(la[outside], lo[outside]), index=index[outside], crs=WGS84)
-        swap_hit = _first_hit(swapped, admin1)
-        issue[swap_hit.index] = ("outside Iraq; latitude and longitude may be swapped "
-                                 "(swapped, the point falls in " + swap_hit["admin1_name"] + ")")
+        swap = _lookup(admin1, la[outside], lo[outside]).dropna(subset=["admin1_code"])
+        issue[swap.index] = ("outside Iraq; latitude and longitude may be swapped "
+                             "(swapped, the point falls in " + swap["admin1_name"] + ")")
     out = df.drop(columns=[c for c in ("admin1_code", "admin1_name", "region", "coord_issue",
                                        "geometry") if c in df.columns])
-    out = out.assign(admin1_code=found["admin1_code"].astype("string"),
-                     admin1_name=found["admin1_name"].astype("string"),
-                     region=region.astype("string"), coord_issue=issue.astype("string"))
+    out = out.assign(admin1_code=found["admin1_code"], admin1_name=found["admin1_name"],
+                     region=region, coord_issue=issue)
+    if not geometry:
+        return out
+    geom = gpd.GeoSeries(gpd.points_from_xy(lo.where(ok), la.where(ok)), index=index, crs=WGS84)
+    geom[~ok] = None
     return gpd.GeoDataFrame(out, geometry=geom, crs=WGS84)
 
 

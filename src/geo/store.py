@@ -43,12 +43,19 @@ def locked(store: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def read_events(store: Path) -> gpd.GeoDataFrame:
+def read_events(store: Path, columns: list[str] | None = None, start: pd.Timestamp | None = None,
+                end: pd.Timestamp | None = None) -> gpd.GeoDataFrame:
+    """The stored events; only `columns` (plus geometry) are read, and with `start`/`end` only the
+    row groups whose date range overlaps them (the file is sorted by date)."""
     path = store / EVENTS_FILE
     if not path.exists():
-        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in EVENTS.columns})
+        names = columns or list(EVENTS.columns)
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in names})
         return gpd.GeoDataFrame(empty, geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
-    return gpd.read_parquet(path)
+    wanted = None if columns is None else list(dict.fromkeys([*columns, "geometry"]))
+    window = [("event_date", op, pd.Timestamp(day)) for op, day in ((">=", start), ("<=", end))
+              if day is not None]
+    return gpd.read_parquet(path, columns=wanted, filters=window or None)
 
 
 def merge(existing: gpd.GeoDataFrame, incoming: gpd.GeoDataFrame
@@ -87,11 +94,13 @@ def _canon(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+ROW_GROUP_ROWS = 65_536
+
+
 def write_events(store: Path, events: gpd.GeoDataFrame) -> Path:
-    """Sorted by date, with a bbox column, so later readers can skip row groups."""
-    out = events.copy()
-    for col in out.columns:
-        if isinstance(out[col].dtype, pd.StringDtype):
-            out[col] = out[col].astype(object)
+    """Sorted by date (`merge` sorts), in row groups of `ROW_GROUP_ROWS` with per-group min/max
+    statistics and a bbox column, so readers skip the groups a date or area filter excludes."""
+    out = events
     return write_atomic(store / EVENTS_FILE,
-                        lambda tmp: out.to_parquet(tmp, index=False, write_covering_bbox=True))
+                        lambda tmp: out.to_parquet(tmp, index=False, write_covering_bbox=True,
+                                                   row_group_size=ROW_GROUP_ROWS))

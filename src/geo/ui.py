@@ -10,9 +10,10 @@ from datetime import date
 
 import geopandas as gpd
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from geo import aggregate, filters
+from geo import aggregate, figures, filters, lod
 from geo.boundaries import BOUNDARY_CAVEAT, BoundaryError, load_admin1, load_configured_admin1, load_regions
 from geo.datasets import load
 from geo.filters import LAYERS, Filter
@@ -73,10 +74,13 @@ def _load_data(version: float) -> Data:
     events = loaded["events"].data.assign(dataset="curated")
     imported = read_events(store_dir())
     if len(imported):
-        imported = assign_admin1(imported.drop(columns="geometry"), admin1).assign(dataset="imported")
+        joined = assign_admin1(imported.drop(columns="geometry"), admin1, geometry=False)
+        imported = gpd.GeoDataFrame(joined.assign(dataset="imported"), geometry=imported.geometry,
+                                    crs=imported.crs)
         events = pd.concat([events, imported[[c for c in events.columns if c in imported.columns]]],
                            ignore_index=True)
         events = gpd.GeoDataFrame(events, geometry="geometry", crs=admin1.crs)
+    events[aggregate.ATTACK_COLUMN] = aggregate.attacks_on_foreign_forces(events)
     reported = {name: loaded[name].data[loaded[name].data["status_kind"] == "reported"]
                 for name in ("deployments", "troop_levels")}
     as_of = aggregate.as_of((events, "event_date"), (reported["deployments"], "as_of_date"),
@@ -200,6 +204,31 @@ def page_header(title: str, data: Data, f: Filter, shown: int | None = None) -> 
     if data.boundary_error:
         st.warning(f"Custom boundaries not used: {data.boundary_error}. Showing the embedded "
                    "governorates.")
+
+
+def main_map(data: Data, f: Filter, events: pd.DataFrame, sites: pd.DataFrame, metric: str,
+             rings_km: tuple[float, ...], width: int = 900) -> tuple[go.Figure, str | None]:
+    """The Map page's figure and its level-of-detail note, cached per filter: going back to a
+    filter seen before costs nothing (the events are not hashed: the filter and store version
+    identify them)."""
+    key = tuple(sorted(filters.to_query_params(f).items()))
+    return _main_map(store_version(), key, metric, rings_km, usable_layers(f.layers), is_dark(),
+                     width, _data=data, _events=events, _sites=sites)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _main_map(version: float, key: tuple, metric: str, rings_km: tuple[float, ...],
+              layers: tuple[str, ...], dark: bool, width: int, *, _data: Data,
+              _events: pd.DataFrame, _sites: pd.DataFrame) -> tuple[go.Figure, str | None]:
+    fig = figures.map_page_figure(_data.admin1, _data.regions, _events, _sites, _data.deployments,
+                                  layers, metric, rings_km, width, dark)
+    return fig, lod_note(fig, len(_events))
+
+
+def lod_note(fig: go.Figure, n_events: int) -> str | None:
+    """Say so when a map shows grid cells instead of events (`geo.lod`)."""
+    sizes = [t.meta["cell_deg"] for t in fig.data if isinstance(t.meta, dict) and "cell_deg" in t.meta]
+    return lod.describe(n_events, sizes[0]) if sizes else None
 
 
 def boundary_caveat() -> None:
