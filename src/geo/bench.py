@@ -176,14 +176,28 @@ def misspell(names: pd.Series, rng: np.random.Generator) -> pd.Series:
     out = names.copy()
     kind = rng.integers(0, 4, len(names))
     pos = rng.random(len(names))
-    for k, fn in enumerate((
-        lambda s, p: s[:max(1, int(p * len(s)))] + s[max(1, int(p * len(s))) + 1:],      # drop
-        lambda s, p: s[:int(p * len(s))] + s[int(p * len(s))] * 2 + s[int(p * len(s)) + 1:],
-        lambda s, p: (s[:int(p * (len(s) - 1))] + s[int(p * (len(s) - 1)) + 1]
-                      + s[int(p * (len(s) - 1))] + s[int(p * (len(s) - 1)) + 2:]),      # swap
-        lambda s, p: s.replace(*swaps[int(p * len(swaps))], 1),
-    )):
-        pick = (kind == k) & (names.str.len() >= 4).to_numpy()
+
+    def drop(s: str, p: float) -> str:
+        cut = max(1, int(p * len(s)))
+        return s[:cut] + s[cut + 1:]
+
+    def double(s: str, p: float) -> str:
+        at = int(p * len(s))
+        return s[:at] + s[at] * 2 + s[at + 1:]
+
+    def swap(s: str, p: float) -> str:
+        at = int(p * (len(s) - 1))
+        return s[:at] + s[at + 1] + s[at] + s[at + 2:]
+
+    def transliterate(s: str, p: float) -> str:
+        for old, new in swaps[int(p * len(swaps)):] + swaps:
+            if old in s.lower():
+                return s.replace(old, new, 1) if old in s else drop(s, p)
+        return drop(s, p)
+
+    long_enough = (names.str.len() >= 4).to_numpy()
+    for k, fn in enumerate((drop, double, swap, transliterate)):
+        pick = (kind == k) & long_enough
         out[pick] = [fn(s, p) for s, p in zip(names[pick], pos[pick], strict=True)]
     return out
 

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,42 +28,51 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(browser, tmp_path_factory):
+@contextmanager
+def serve(browser, store: Path, log_name: str = "streamlit.log",
+          ready_timeout_s: float = 120) -> Iterator[str]:
+    """`streamlit run` the app on a free port with its own event store; yield its URL once a
+    first visit has loaded the data."""
     port = _free_port()
-    # The server gets an event store of its own: the upload test writes to it.
-    env = {**os.environ, "PYTHONUNBUFFERED": "1",
-           "GEO_STORE": str(tmp_path_factory.mktemp("browser-store"))}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "GEO_STORE": str(store)}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "streamlit.log", "w")  # noqa: SIM115 - closed at teardown
+    log = open(ARTIFACTS / log_name, "w")  # noqa: SIM115 - closed at teardown
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log,
         stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start; see tests/artifacts/streamlit.log")
-    # Warm-up visit: the first run loads the data (seconds); while it does, Plotly may re-render
-    # a map that is still initialising and log a harmless "Map error." to the console. Tests
-    # assert on what a user sees after that.
-    warm = browser.new_page()
-    warm.goto(url, wait_until="domcontentloaded")
-    warm.wait_for_selector("text=Data as of", timeout=120_000)
-    warm.close()
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    try:
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail(f"streamlit did not start; see tests/artifacts/{log_name}")
+        # Warm-up visit: the first run loads the data (seconds); while it does, Plotly may
+        # re-render a map that is still initialising and log a harmless "Map error." to the
+        # console. Tests assert on what a user sees after that.
+        warm = browser.new_page()
+        warm.goto(url, wait_until="domcontentloaded")
+        warm.wait_for_selector("text=Data as of", timeout=ready_timeout_s * 1000)
+        warm.close()
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(browser, tmp_path_factory):
+    # The server gets an event store of its own: the upload test writes to it.
+    with serve(browser, tmp_path_factory.mktemp("browser-store")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
