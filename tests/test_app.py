@@ -208,3 +208,29 @@ def test_data_page_imports_an_upload(monkeypatch, tmp_path):
     at = run("pages/events.py")
     assert len(at.dataframe[0].value) == 44 + report.imported == 44 + len(read_events(tmp_path))
     st.cache_resource.clear()
+
+
+def test_pages_at_scale_show_cells_and_a_bounded_table(monkeypatch, tmp_path):
+    """12,000 SYNTHETIC stored events: over the point limit, so maps show cells (and say so) and
+    the Events table lists the newest 5,000 while the counts cover all of them."""
+    from geo import synth
+
+    monkeypatch.setenv("GEO_STORE", str(tmp_path))
+    synth.write(synth.synthesize(12_000, seed=9), tmp_path / "events.parquet", "parquet")
+    st.cache_resource.clear()
+    try:
+        at = run("pages/map.py")
+        assert shown(at) == 12_044
+        assert any("grid cells" in i.value for i in at.info)
+        names = [t.get("name", "") for t in map_json(at)["data"]]
+        assert any(n.startswith("Events (") and "cells" in n for n in names)
+        assert len(at.get("plotly_chart")[0].proto.spec) < 3_000_000
+
+        at = run("pages/events.py")
+        assert len(at.dataframe[0].value) == 5_000
+        assert any("newest 5,000 of 12,044" in c.value for c in at.caption)
+        assert len(at.selectbox(key="ev_detail").options) == 5_000
+        newest = at.dataframe[0].value["event_date"].min()
+        assert newest >= synth.synthesize(12_000, seed=9)["event_date"].nlargest(5_000).min()
+    finally:
+        st.cache_resource.clear()

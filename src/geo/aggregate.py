@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from geo.crs import EQUAL_AREA
+from geo.textops import per_value
 
 VIOLENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Riots")
 _FOREIGN_FORCES = r"Military Forces of the United States|Coalition|Military Forces of the United Kingdom"
@@ -24,9 +25,10 @@ def attacks_on_foreign_forces(events: pd.DataFrame) -> pd.Series:
     if ATTACK_COLUMN in events:
         return events[ATTACK_COLUMN].astype(bool)
     violent = events["event_type"].isin(VIOLENT_TYPES)
-    by_actor = events["actor2"].fillna("").str.contains(_FOREIGN_FORCES, regex=True)
-    by_target = events["target"].fillna("").str.contains(_FOREIGN_TARGET, regex=True, case=False)
-    not_by_them = ~events["actor1"].fillna("").str.contains(_FOREIGN_FORCES, regex=True)
+    by_actor = per_value(events["actor2"], lambda v: v.fillna("").str.contains(_FOREIGN_FORCES))
+    by_target = per_value(events["target"], lambda v: v.fillna("").str.contains(_FOREIGN_TARGET,
+                                                                               case=False))
+    not_by_them = ~per_value(events["actor1"], lambda v: v.fillna("").str.contains(_FOREIGN_FORCES))
     return violent & not_by_them & (by_actor | by_target)
 
 

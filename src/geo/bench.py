@@ -152,7 +152,7 @@ def bench_ingest(csv: Path, n: int, admin1: gpd.GeoDataFrame, work: Path) -> Row
     runs = iter(range(100))
 
     def ours():
-        return ingest_file(csv, "acled", store=work / f"store{next(runs)}", admin1=admin1)
+        return ingest_file(csv, "acled", store=work / f"store_{n}_{next(runs)}", admin1=admin1)
 
     def baseline() -> gpd.GeoDataFrame:
         df = pd.read_csv(csv)
