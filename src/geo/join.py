@@ -41,7 +41,7 @@ def _lookup(admin1: gpd.GeoDataFrame, lon: pd.Series, lat: pd.Series) -> pd.Data
     """admin1_code, admin1_name, region per point (missing where the point is in none)."""
     index = build_index(admin1, cell_size(len(lon)))
     number = index.lookup(lon.to_numpy(), lat.to_numpy())
-    table = admin1.set_index(admin1["admin1_code"].astype(str)).reindex(index.codes)
+    table = admin1.sort_values("admin1_code", kind="stable")  # the index's order, position by position
     pick = pa.array(np.where(number >= 0, number, len(index.codes)))  # the extra None: no polygon
     return pd.DataFrame({name: _strings([*values, None], pick, lon.index) for name, values in (
         ("admin1_code", index.codes), ("admin1_name", table["admin1_name"]),
