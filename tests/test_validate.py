@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from synthetic import synthetic_event, synthetic_events
 
 from geo.schemas import EVENTS
-from geo.validate import SchemaError, read_csv_text, validate
+from geo.validate import SchemaError, read_csv_noted, read_csv_text, validate
 
 
 def test_good_rows_are_typed():
@@ -31,6 +33,13 @@ def test_good_rows_are_typed():
     ("sub_event_type", "Peaceful protest", "does not belong to the event type"),
     ("source_url", "javascript:alert(1)", "only http:// or https://"),
     ("fatalities_qualifier", "exact", "must be filled exactly when fatalities is filled"),
+    ("event_date", "1899-12-31", "before 1900-01-01"),
+    ("event_date", "9999-12-31", "in the future"),
+    ("source_date", (date.today() + timedelta(days=3)).isoformat(), "in the future"),
+    ("fatalities", "1,234", "thousands separator"),
+    ("fatalities", "99999999999999999999", "too large"),
+    ("notes", "SYNTHETIC a\x00b", "control character"),
+    ("actor1", "x" * 10_001, "longer than 10,000 characters"),
 ])
 def test_bad_value_rejects_only_its_row(column, value, reason):
     rows = [synthetic_event(1), synthetic_event(2, **{column: value}), synthetic_event(3)]
@@ -58,13 +67,30 @@ def test_missing_required_column_is_a_file_error():
 
 
 def test_unreadable_files_are_reported(tmp_path):
-    bad = tmp_path / "cp1256.csv"
-    bad.write_bytes(b"location\n" + "بغداد".encode("cp1256"))
-    with pytest.raises(SchemaError, match="cp1256.csv: not UTF-8"):
-        read_csv_text(bad)
     with pytest.raises(SchemaError, match="file not found"):
         read_csv_text(tmp_path / "nope.csv")
     empty = tmp_path / "empty.csv"
     empty.write_text("")
-    with pytest.raises(SchemaError, match="not a readable CSV"):
+    with pytest.raises(SchemaError, match="empty.csv: empty file"):
         read_csv_text(empty)
+    binary = tmp_path / "image.csv"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    with pytest.raises(SchemaError, match="image.csv: this is a PNG image, not CSV text"):
+        read_csv_text(binary)
+
+
+def test_other_encodings_are_read_and_said(tmp_path):
+    arabic = tmp_path / "cp1256.csv"
+    arabic.write_bytes(b"location,notes\n" + "بغداد,اشتباك".encode("cp1256") + b"\n")
+    table, notes = read_csv_noted(arabic)
+    assert table.location.tolist() == ["بغداد"] and notes == [
+        "not UTF-8: read as Windows-1256 (Arabic); save as UTF-8 to be sure"]
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("location\nSociété Générale\n".encode("latin-1"))
+    table, notes = read_csv_noted(latin)
+    assert table.location.tolist() == ["Société Générale"] and "Windows-1252" in notes[0]
+    semicolons = tmp_path / "semi.csv"
+    semicolons.write_text("a;b\n1;2\n")
+    table, notes = read_csv_noted(semicolons)
+    assert list(table.columns) == ["a", "b"] and notes == [
+        "read as ';'-separated (the header has no commas)"]

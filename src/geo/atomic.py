@@ -23,10 +23,22 @@ def atomic_path(target: Path):
     os.unlink(tmp)  # writers such as GDAL refuse to overwrite; they create the file themselves
     try:
         yield Path(tmp)
+        _fsync(tmp)  # the bytes are on disk before the name points at them (power cuts)
         os.replace(tmp, target)
+        _fsync(target.parent)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _fsync(path) -> None:
+    if not os.path.isfile(path) and not os.path.isdir(path):
+        return  # e.g. a writer that made a folder of parts
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_atomic(target: Path, write: Callable[[Path], None]) -> Path:

@@ -121,7 +121,17 @@ def read_user_admin1(path: Path, columns: dict[str, str], layer: str | None = No
     if gdf.crs is None:
         raise BoundaryError(f"{path}: no coordinate reference system; save it with one "
                             "(WGS 84 expected)")
+    empty = gdf.geometry.isna() | gdf.geometry.is_empty
+    if empty.any():
+        raise BoundaryError(f"{path}: {int(empty.sum())} feature(s) have no geometry ("
+                            f"{code_col} {', '.join(gdf.loc[empty, code_col].astype(str)[:5])}); "
+                            "remove them or give them their polygons")
     gdf = gdf.to_crs(WGS84)
+    west, south, east, north = gdf.total_bounds
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        raise BoundaryError(f"{path}: coordinates reach {west:,.0f}, {south:,.0f} to {east:,.0f}, "
+                            f"{north:,.0f}, not longitude/latitude: the file's CRS is missing or "
+                            "wrong (GeoJSON without one is read as WGS 84); save it with its real CRS")
     kinds = set(gdf.geometry.geom_type.dropna())
     if not kinds or not kinds <= {"Polygon", "MultiPolygon"}:
         raise BoundaryError(f"{path}: expected polygons, found {', '.join(sorted(kinds)) or 'none'}")

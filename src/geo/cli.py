@@ -93,6 +93,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from geo.export import neutralise_formulas
     from geo.ingest import ingest_file
     from geo.store import store_dir
 
@@ -104,11 +105,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         defaults[key.strip()] = value.strip()
     report = ingest_file(args.file, args.format, args.store, admin1=_admin1(args),
                          defaults=defaults or None)
-    report.issues.to_csv(sys.stdout, index=False, lineterminator="\n")
+    # The problems echo the file's own cells: neutralised like any CSV a spreadsheet may open.
+    neutralise_formulas(report.issues).to_csv(sys.stdout, index=False, lineterminator="\n")
+    for note in report.issues.loc[report.issues["row"].isna(), "reason"]:
+        print(f"warning: {args.file}: {note}", file=sys.stderr)
     print(report.summary(), file=sys.stderr)
     print(f"store: {store_dir(args.store)}", file=sys.stderr)
     if report.rejected_file:
         print(f"rejected rows (fix and re-import): {report.rejected_file}", file=sys.stderr)
+    if report.rows_read and not report.accepted:
+        raise UserError(f"{args.file}: none of the {report.rows_read} rows could be imported "
+                        "(the problems are listed on standard output)")
     return 0
 
 
@@ -292,7 +299,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Read, map, validate, geocode and join a file, then merge it into "
                        "the event store (re-importing adds nothing twice). Prints every problem as "
                        "CSV and a summary on standard error; rejected rows are written to "
-                       "<store>/rejected/. Default store: ./store (or GEO_STORE).")
+                       "<store>/rejected/. Default store: ./store (or GEO_STORE); never inside "
+                       "data/. Exit 0 when rows were imported, 1 when the file (or every row of "
+                       "it) was refused, 2 for a bad command line. See docs/security.md.")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", choices=list(INGEST_FORMATS), default="auto")
     p.add_argument("--store", metavar="DIR", help="event store folder (default ./store or GEO_STORE)")

@@ -133,7 +133,7 @@ def normalise_dates(values: pd.Series) -> pd.Series:
 def _normalise_dates(values: pd.Series) -> pd.Series:
     t = values.str.strip()
     t = t.str.replace(_ISO_WITH_TIME, r"\1", regex=True)
-    parsed = pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]")
+    parsed = pd.Series(pd.NaT, index=t.index, dtype="datetime64[us]")  # years 1-9999
     for fmt in _DATE_FORMATS:
         parsed = parsed.fillna(pd.to_datetime(t, format=fmt, errors="coerce"))
     return parsed.dt.strftime("%Y-%m-%d").where(parsed.notna(), t)

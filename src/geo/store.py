@@ -15,6 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
 
 from geo.atomic import write_atomic
 from geo.crs import WGS84
@@ -32,12 +33,37 @@ def store_dir(path: str | Path | None = None) -> Path:
     return Path(path or os.environ.get(STORE_ENV) or REPO_ROOT / "store")
 
 
+def writable_store(path: str | Path | None = None) -> Path:
+    """`store_dir(path)`, refused (ValueError) inside the project's data folder, where the
+    embedded curated data lives (symlinks and '..' resolved), or when it is not a folder."""
+    from geo import paths
+
+    store = store_dir(path)
+    where = store.resolve()
+    for data in (paths.data_dir().resolve(), (paths.REPO_ROOT / "data").resolve()):
+        if where == data or where.is_relative_to(data):
+            raise ValueError(f"{store}: inside the project's data folder ({data}); the embedded "
+                             "data is never written, choose another --store")
+    if where.exists() and not where.is_dir():
+        raise ValueError(f"{store}: not a folder; --store needs a folder")
+    return store
+
+
+# What `geo.atomic` leaves beside a file when its writer is killed (kill -9, power cut).
+STALE_TEMPS = (f".{EVENTS_FILE}.*.tmp.parquet", "rejected/.*.rejected.csv.*.tmp.csv")
+
+
 @contextmanager
 def locked(store: Path) -> Iterator[None]:
+    """Hold the store's exclusive lock. Every writer of the store holds it, so a temporary
+    file found here is one a killed writer left: it is removed (the store file never was it)."""
     store.mkdir(parents=True, exist_ok=True)
     with open(store / ".lock", "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
+            for pattern in STALE_TEMPS:
+                for stale in store.glob(pattern):
+                    stale.unlink(missing_ok=True)
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
@@ -55,7 +81,11 @@ def read_events(store: Path, columns: list[str] | None = None, start: pd.Timesta
     wanted = None if columns is None else list(dict.fromkeys([*columns, "geometry"]))
     window = [("event_date", op, pd.Timestamp(day)) for op, day in ((">=", start), ("<=", end))
               if day is not None]
-    return gpd.read_parquet(path, columns=wanted, filters=window or None)
+    try:
+        return gpd.read_parquet(path, columns=wanted, filters=window or None)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise ValueError(f"{path}: the event store cannot be read ({str(exc)[:200]}); it was "
+                         "left as it is: restore it from a backup or move it away") from exc
 
 
 def merge(existing: gpd.GeoDataFrame, incoming: gpd.GeoDataFrame
