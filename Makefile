@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test lint data bench bench-quick bench-browser clean
+.PHONY: run test lint data bench bench-quick bench-browser clean load-test
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -41,3 +41,7 @@ data: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# 20 concurrent browser sessions for 60 s on 50,000 SYNTHETIC events (docs/load.md).
+load-test: $(STAMP)
+	$(BIN)/python scripts/load_test.py --sessions 20 --seconds 60 --markdown tests/artifacts/load_test.md

@@ -47,7 +47,7 @@ if upload is not None:
     try:
         raw = ingest.read_table(tmp)
     except SchemaError as exc:
-        st.error(str(exc))
+        st.error(ui.md_escape(exc))
     else:
         detected = ingest_formats.detect_format(list(raw.columns))
         kind = st.selectbox("Format", ingest.FORMATS, key="import_format",
@@ -80,9 +80,9 @@ if upload is not None:
                                             defaults=defaults or None,
                                             progress=lambda share, what: bar.progress(share, text=what))
             except (SchemaError, ValueError) as exc:
-                st.error(str(exc))
+                st.error(ui.md_escape(exc))
             else:
-                st.success(report.summary())
+                st.success(ui.md_escape(report.summary()))
                 st.dataframe(report.issues, hide_index=True, key="import_issues")
                 if report.rejected_file:
                     st.download_button("Download rejected rows to fix (CSV)",

@@ -20,7 +20,7 @@ if len(shown) < len(events):
                "page downloads all of them.")
 table = pd.DataFrame(export_frame(shown, "events").drop(columns="geometry", errors="ignore"))
 st.dataframe(
-    table, hide_index=True, key="events_table",
+    table.assign(source_url=ui.http_links(table["source_url"])), hide_index=True, key="events_table",
     column_order=["event_date", "event_type", "sub_event_type", "actor1", "actor2", "location",
                   "admin1_name", "region", "fatalities", "source_url", "notes", "event_id",
                   "time_precision", "geo_precision", "source_publisher", "source_date"],
@@ -59,6 +59,6 @@ else:
               for v in row]
     detail = pd.DataFrame({"field": row.index, "value": values})
     st.dataframe(detail, hide_index=True, key="ev_detail_table")
-    url = str(row["source_url"])
-    if url.startswith(("https://", "http://")):
+    url = ui.http_links(pd.Series([row["source_url"]])).iloc[0]
+    if not pd.isna(url):  # the detail table above shows any other address as text
         st.link_button("Open the source", url)

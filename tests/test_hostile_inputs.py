@@ -407,14 +407,27 @@ def test_hostile_boundary_file(name, tmp_path, geo_cli):
 
 # --- size: refused before reading, read in bounded memory -------------------------------------
 
+# Linux charges the high-water RSS of the process image that exec replaces to the child: a child
+# spawned straight from a big pytest process would "peak" at pytest's size. A small Python
+# forks the command instead and reports the command's own peak.
+_MEASURE = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+open(sys.argv[1], "w").write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_measured(args: list[str], folder: Path) -> tuple[int, str, int]:
-    """(exit code, standard error, peak RSS in bytes) of one child process (os.wait4 gives
-    the rusage of that child alone, whatever else the test session ran)."""
+    """(exit code, standard error, peak RSS in bytes) of one command, measured by `_MEASURE`."""
+    peak_file = folder / "peak"
     with open(folder / "out", "wb") as out, open(folder / "err", "wb") as err:
-        proc = subprocess.Popen(args, stdout=out, stderr=err, cwd=ROOT)
-        _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, (folder / "err").read_text(), usage.ru_maxrss * 1024
+        code = subprocess.run([sys.executable, "-c", _MEASURE, str(peak_file), *args], stdout=out,
+                              stderr=err, cwd=ROOT, check=False).returncode
+    return code, (folder / "err").read_text(), int(peak_file.read_text()) * 1024
 
 
 # What pages/data.py does with an upload, in a child process so its memory can be measured:

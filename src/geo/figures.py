@@ -70,8 +70,10 @@ def fit_zoom(bounds: dict[str, float], height: int, width: int | None = None,
 
 
 def plain(values: pd.Series) -> pd.Series:
-    """Text from data, escaped: Plotly hover labels understand a little HTML, data must not."""
-    return values.fillna("").astype(str).map(html.escape)
+    """Text from data, escaped: Plotly hover labels understand a little HTML, data must not.
+    Only & < > are escaped: with no tag possible a quote is harmless, and Plotly would show
+    `&quot;` literally (it decodes only a few entities)."""
+    return values.fillna("").astype(str).map(lambda v: html.escape(v, quote=False))
 
 
 def geojson_url(collection: dict) -> str:

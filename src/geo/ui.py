@@ -5,6 +5,7 @@ Everything that computes lives elsewhere in `geo`; this module only wires widget
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -57,7 +58,22 @@ def store_version() -> float:
 
 
 def get_data() -> Data:
+    _leave_legacy_pages_mode()
     return _load_data(store_version())
+
+
+def _leave_legacy_pages_mode() -> None:
+    """Until some session has run streamlit_app.py (which calls st.navigation), Streamlit treats
+    the `pages/` folder as its legacy multipage layout and runs a page's file on its own: after
+    a restart, every link to /map or /events failed (no sidebar, no filter) until someone opened
+    the root URL. Leave that mode (st.navigation does the same) and rerun: the rerun goes
+    through streamlit_app.py to the same page. Happens once per server start."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        if "filter" not in st.session_state:
+            st.rerun()
 
 
 @st.cache_resource(show_spinner="Loading data…", max_entries=2)
@@ -191,6 +207,29 @@ def select_governorates_from_map(map_key: str) -> None:
         st.session_state["f_admin1"] = list(dict.fromkeys(codes))
 
 
+# ---------------------------------------------------------------- text and links from data
+
+_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark
+# where GFM would still turn plain text into a link (https://…, www.…, a@b.c): escapes do not
+# stop it (it runs on the parsed text), a zero-width space there does
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+_HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$")  # the rule `geo.validate` applies at ingest
+
+
+def md_escape(text: object) -> str:
+    """Text for Streamlit's Markdown elements (caption, warning, error), shown as typed: a link
+    parameter or a file must not add links, images or formatting to the app's own words."""
+    flat = _AUTOLINK.sub("\u200b", " ".join(str(text).split()))
+    return _MD_PUNCTUATION.sub(r"\\\1", flat)
+
+
+def http_links(urls: pd.Series) -> pd.Series:
+    """The http(s) addresses of `urls`, anything else (javascript:, data:, blank) as <NA>: a
+    link column opens whatever it holds, and the store is read without re-validation."""
+    text = urls.astype("string")
+    return text.where(text.str.match(_HTTP_URL.pattern).fillna(False).astype(bool), pd.NA)
+
+
 # ---------------------------------------------------------------- page furniture
 
 def page_header(title: str, data: Data, f: Filter, shown: int | None = None) -> None:
@@ -198,12 +237,14 @@ def page_header(title: str, data: Data, f: Filter, shown: int | None = None) -> 
     st.title(title)
     as_of = f"{data.as_of:%d %B %Y}" if data.as_of is not None else "unknown"
     count = f" · {shown} of {len(data.events)} events shown" if shown is not None else ""
-    st.caption(f"Data as of {as_of}{count} · Filter: {filters.describe(f, data.admin1_names)}")
+    # md_escape: the filter holds whatever a shared link's ?actor= said
+    st.caption(md_escape(f"Data as of {as_of}{count} · Filter: "
+                         f"{filters.describe(f, data.admin1_names)}"))
     for notice in st.session_state.get("_url_notices", []):
-        st.warning(f"Link parameter ignored: {notice}", icon="⚠️")
+        st.warning(f"Link parameter ignored: {md_escape(notice)}", icon="⚠️")
     if data.boundary_error:
-        st.warning(f"Custom boundaries not used: {data.boundary_error}. Showing the embedded "
-                   "governorates.")
+        st.warning(f"Custom boundaries not used: {md_escape(data.boundary_error)}. Showing the "
+                   "embedded governorates.")
 
 
 def main_map(data: Data, f: Filter, events: pd.DataFrame, sites: pd.DataFrame, metric: str,
