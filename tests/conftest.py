@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
+from cli_run import GEO, ROOT, run_geo  # noqa: F401  (re-exported for older imports)
 
 from geo.boundaries import load_admin1
-
-ROOT = Path(__file__).resolve().parents[1]
-GEO = Path(sys.executable).with_name("geo")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -27,12 +21,6 @@ def _empty_event_store(tmp_path_factory):
 @pytest.fixture(scope="session")
 def admin1():
     return load_admin1()
-
-
-def run_geo(*args: str, input: str | None = None) -> subprocess.CompletedProcess:
-    """Run the installed `geo` console script as a user would."""
-    return subprocess.run([str(GEO), *args], capture_output=True, text=True, input=input,
-                          timeout=300, cwd=ROOT)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import GEO, ROOT
+from cli_run import GEO, ROOT
 
 from geo import ingest
 from geo.store import EVENTS_FILE, read_events

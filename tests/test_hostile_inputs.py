@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import GEO, ROOT, run_geo
+from cli_run import GEO, ROOT, run_geo
 
 from geo import ingest, paths
 from geo.boundaries import BoundaryError, load_configured_admin1
