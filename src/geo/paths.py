@@ -12,6 +12,17 @@ def data_dir() -> Path:
     return Path(os.environ.get("GEO_DATA_DIR", REPO_ROOT / "data"))
 
 
+def data_folder_holding(path: str | Path) -> Path | None:
+    """The project's data folder that `path` lies in (symlinks and '..' resolved), or None.
+    Writers refuse such paths: the embedded data is never written, synthetic rows never land
+    beside it."""
+    where = Path(path).resolve()
+    for data in (data_dir().resolve(), (REPO_ROOT / "data").resolve()):
+        if where == data or where.is_relative_to(data):
+            return data
+    return None
+
+
 def curated_dir() -> Path:
     return data_dir() / "curated"
 

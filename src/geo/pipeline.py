@@ -332,21 +332,16 @@ def _read_whole(path: Path) -> pd.DataFrame:
     return read_csv_text(path, str(path))
 
 
-def _data_dirs() -> list[Path]:
-    from geo import paths
-
-    return [paths.data_dir().resolve(), (paths.REPO_ROOT / "data").resolve()]
-
-
 def check_out_dir(out_dir: str | Path, source: str | Path | None = None) -> Path:
     """Refuse an output folder that would damage something: the shipped data, the input, or a
     folder holding anything but a previous dataset (which is replaced)."""
+    from geo import paths
+
     out = Path(out_dir)
     where = out.resolve()
-    for data in _data_dirs():
-        if where == data or where.is_relative_to(data):
-            raise ValueError(f"{out}: inside the project's data folder ({data}); choose another "
-                             "--out folder")
+    if (data := paths.data_folder_holding(out)) is not None:
+        raise ValueError(f"{out}: inside the project's data folder ({data}); choose another "
+                         "--out folder")
     if source is not None and Path(source).is_dir():
         src = Path(source).resolve()
         if where == src or where.is_relative_to(src):

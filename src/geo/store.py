@@ -39,12 +39,10 @@ def writable_store(path: str | Path | None = None) -> Path:
     from geo import paths
 
     store = store_dir(path)
-    where = store.resolve()
-    for data in (paths.data_dir().resolve(), (paths.REPO_ROOT / "data").resolve()):
-        if where == data or where.is_relative_to(data):
-            raise ValueError(f"{store}: inside the project's data folder ({data}); the embedded "
-                             "data is never written, choose another --store")
-    if where.exists() and not where.is_dir():
+    if (data := paths.data_folder_holding(store)) is not None:
+        raise ValueError(f"{store}: inside the project's data folder ({data}); the embedded "
+                         "data is never written, choose another --store")
+    if store.exists() and not store.is_dir():
         raise ValueError(f"{store}: not a folder; --store needs a folder")
     return store
 

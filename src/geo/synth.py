@@ -468,12 +468,10 @@ def check_output_path(path: str | Path) -> Path:
     """Refuse the project's data folder (symlinks and '..' resolved): synthetic events must
     never be shipped, or mistaken, as data."""
     out = Path(path)
-    where = out.resolve()
-    for data in (paths.data_dir().resolve(), (paths.REPO_ROOT / "data").resolve()):
-        if where == data or where.is_relative_to(data):
-            raise ValueError(f"{out}: inside the project's data folder ({data}); synthetic events "
-                             "are never written there, choose another path")
-    if where.is_dir():
+    if (data := paths.data_folder_holding(out)) is not None:
+        raise ValueError(f"{out}: inside the project's data folder ({data}); synthetic events "
+                         "are never written there, choose another path")
+    if out.is_dir():
         raise ValueError(f"{out}: is a folder; give a file name")
     return out
 

@@ -21,6 +21,7 @@ from geo.filters import LAYERS, Filter
 from geo.join import assign_admin1
 from geo.schemas import EVENT_TYPES, GEO_PRECISION
 from geo.store import EVENTS_FILE, read_events, store_dir
+from geo.validate import HTTP_URL
 
 LAYER_LABELS = {
     "boundaries": "Governorate boundaries", "regions": "Kurdistan Region / federal Iraq line",
@@ -213,7 +214,6 @@ _MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation ma
 # where GFM would still turn plain text into a link (https://…, www.…, a@b.c): escapes do not
 # stop it (it runs on the parsed text), a zero-width space there does
 _AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
-_HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$")  # the rule `geo.validate` applies at ingest
 
 
 def md_escape(text: object) -> str:
@@ -227,7 +227,7 @@ def http_links(urls: pd.Series) -> pd.Series:
     """The http(s) addresses of `urls`, anything else (javascript:, data:, blank) as <NA>: a
     link column opens whatever it holds, and the store is read without re-validation."""
     text = urls.astype("string")
-    return text.where(text.str.match(_HTTP_URL.pattern).fillna(False).astype(bool), pd.NA)
+    return text.where(text.str.match(HTTP_URL).fillna(False).astype(bool), pd.NA)
 
 
 # ---------------------------------------------------------------- page furniture

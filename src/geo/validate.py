@@ -16,6 +16,8 @@ import pyarrow as pa
 from geo.schemas import EVENT_TYPES, Schema
 from geo.textops import per_value
 
+# The only source addresses accepted (and the only ones the app turns into links).
+HTTP_URL = r"^https?://[^\s<>\"']+$"
 ISSUE_COLUMNS = ["file", "row", "column", "value", "reason", "severity"]
 MAX_TEXT_CHARS = 10_000  # per cell: a note is a paragraph, not a book (and a map tooltip)
 MAX_WHOLE = 2**53  # counts above this are not exact in a float64, nor plausible
@@ -324,7 +326,7 @@ def _cross_checks(text: pd.DataFrame, out: pd.DataFrame, schema: Schema, source:
                                 f"must be filled exactly when {dep} is filled"))
     if "source_url" in text.columns:
         url = text["source_url"]
-        bad = (url != "") & ~per_value(url, lambda v: v.str.match(r"^https?://[^\s<>\"']+$"))
+        bad = (url != "") & ~per_value(url, lambda v: v.str.match(HTTP_URL))
         if bad.any():
             found.append(_issue(source, rows[bad], "source_url", url[bad],
                                 "only http:// or https:// addresses are accepted"))
