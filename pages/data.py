@@ -31,7 +31,8 @@ fmt = c2.selectbox("Bundle format (events + sites + README)", list(FORMATS), key
                                 "parquet": "GeoParquet"}.get)
 c2.download_button(
     f"Events and sites as {fmt} (zip)",
-    lambda: downloads.bundle({"events": events, "sites": sites}, fmt, description, data.as_of, slug),
+    lambda: downloads.bundle({"events": events, "sites": sites}, fmt, description, data.as_of, slug,
+                             coverage=ui.coverage_text(data.coverage)),
     file_name=downloads.file_name("export", slug, "zip"), mime="application/zip",
     key="dl_bundle", on_click="ignore")
 
@@ -96,6 +97,7 @@ if upload is not None:
 @st.cache_data(show_spinner=False)
 def _readme() -> str:
     text = (Path(__file__).resolve().parents[1] / "data" / "README.md").read_text(encoding="utf-8")
+    text = re.sub(r"^<!--.*-->$", "", text, flags=re.MULTILINE)  # the generated block's markers
     return re.sub(r"^(#+) ", r"##\1 ", text, flags=re.MULTILINE)  # below the page's own headings
 
 
@@ -107,12 +109,12 @@ dictionary = pd.DataFrame([
 st.dataframe(dictionary, hide_index=True, key="data_dictionary")
 
 st.subheader("Data quality")
-quality = pd.DataFrame({
-    "table": ["events", "sites", "deployments", "troop levels", "transition"],
-    "rows": [len(data.events), len(data.sites), len(data.deployments), len(data.troop_levels),
-             len(data.transition)],
-})
-st.dataframe(quality, hide_index=True, key="data_quality_counts")
+quality = data.coverage.rename(columns={"first": "first date", "last": "last date"})
+st.dataframe(quality, hide_index=True, key="data_quality_counts",
+             column_config={"first date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                            "last date": st.column_config.DateColumn(format="YYYY-MM-DD")})
+st.caption("Coverage: the first and last reported date of each table. Outside these dates the "
+           "tables are silent, which is not the same as quiet.")
 c1, c2 = st.columns(2)
 c1.write("Events by geo precision")
 c1.dataframe(data.events["geo_precision"].value_counts().sort_index().rename_axis("geo_precision")

@@ -10,7 +10,7 @@ f = st.session_state["filter"]
 sites = filters.apply_places(data.sites, f)
 deployments = filters.apply_places(data.deployments, f)
 ui.page_header("Deployments", data, f)
-key_dates = aggregate.key_dates(data.events, data.transition)
+key_dates = ui.key_dates(data)
 
 left, right = st.columns([5, 6])
 with left:
@@ -22,11 +22,18 @@ with left:
                                         height=520, width=400, dark=ui.is_dark()),
                     key="dep_map", config={"displaylogo": False})
 with right:
-    st.subheader("US troops in Iraq (national totals)")
+    st.subheader("Foreign troops in Iraq (national totals)")
     st.plotly_chart(figures.troop_chart(data.troop_levels, key_dates), key="dep_troops")
-    st.caption("No source publishes troop numbers by region, so totals are national; per-site "
-               "figures appear on the map only where published. Reports conflict in 2025–26 "
-               "(see the table below and each row's notes).")
+    st.caption("One line per force: US forces apart from coalition figures. No source publishes "
+               "troop numbers by region, so totals are national; per-site figures appear on the "
+               "map only where published. Figures from partisan outlets are shown as crosses and "
+               "kept out of the lines. Reports conflict in 2025–26 (see each row's notes).")
+    st.dataframe(data.troop_levels[["as_of_date", "force", "personnel", "personnel_qualifier",
+                                    "status_kind", "partisan", "source_publisher", "source_url",
+                                    "notes"]],
+                 hide_index=True, key="dep_troops_table",
+                 column_config={"source_url": st.column_config.LinkColumn("source"),
+                                "as_of_date": st.column_config.DateColumn(format="YYYY-MM-DD")})
 
 st.subheader("Transition of the coalition mission")
 st.plotly_chart(figures.transition_timeline(data.transition), key="dep_transition")
@@ -36,6 +43,15 @@ st.dataframe(data.transition[["phase", "area", "status_kind", "start_date", "end
              column_config={"source_url": st.column_config.LinkColumn("source"),
                             "start_date": st.column_config.DateColumn(format="YYYY-MM-DD"),
                             "end_date": st.column_config.DateColumn(format="YYYY-MM-DD")})
+
+st.subheader("Milestones")
+st.caption("Votes, warrants, calls, agreements, announcements, deadlines and ceasefires: dated "
+           "developments that are not violent events. They are marked on every timeline.")
+st.dataframe(data.milestones[["date", "kind", "area", "title", "description", "source_publisher",
+                              "source_url"]].sort_values("date", ascending=False),
+             hide_index=True, key="dep_milestones_table",
+             column_config={"source_url": st.column_config.LinkColumn("source"),
+                            "date": st.column_config.DateColumn(format="YYYY-MM-DD")})
 
 st.subheader("What the sources report, site by site")
 st.plotly_chart(figures.site_status_chart(deployments), key="dep_status")

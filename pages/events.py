@@ -22,12 +22,18 @@ table = pd.DataFrame(export_frame(shown, "events").drop(columns="geometry", erro
 st.dataframe(
     table.assign(source_url=ui.http_links(table["source_url"])), hide_index=True, key="events_table",
     column_order=["event_date", "event_type", "sub_event_type", "actor1", "actor2", "location",
-                  "admin1_name", "region", "fatalities", "source_url", "notes", "event_id",
-                  "time_precision", "geo_precision", "source_publisher", "source_date"],
+                  "admin1_name", "region", "fatalities", "fatalities_qualifier", "partisan",
+                  "source_url", "notes", "event_id", "time_precision", "geo_precision",
+                  "source_publisher", "source_date"],
     column_config={
         "event_date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
         "source_url": st.column_config.LinkColumn("source", display_text=r"https?://(?:www\.)?([^/]+)"),
-        "fatalities": st.column_config.NumberColumn("fatalities", format="%d"),
+        "fatalities": st.column_config.NumberColumn("fatalities", format="%d",
+                                                    help="Blank = no source gives a figure"),
+        "fatalities_qualifier": st.column_config.TextColumn("toll is"),
+        "partisan": st.column_config.TextColumn("partisan source",
+                                                help="Only a party to the fighting, or an outlet "
+                                                     "aligned with one, gives this figure"),
         "notes": st.column_config.TextColumn("notes", width="large"),
     },
 )
@@ -42,9 +48,8 @@ c3, c4 = st.columns(2)
 c3.plotly_chart(figures.bar_chart(aggregate.counts_by(events, "admin1_name"), "admin1_name",
                                   title="By governorate", color=figures.OKABE_ITO[2]),
                 key="ev_by_gov")
-c4.plotly_chart(figures.timeline_chart(aggregate.timeline(events, "MS"),
-                                       aggregate.key_dates(data.events, data.transition),
-                                       title="Over time"), key="ev_over_time")
+c4.plotly_chart(ui.timeline_figure(data, aggregate.timeline(events, "MS"), title="Over time"),
+                key="ev_over_time")
 
 st.subheader("One event")
 if events.empty:
@@ -58,7 +63,8 @@ else:
     values = [v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else ("" if pd.isna(v) else str(v))
               for v in row]
     detail = pd.DataFrame({"field": row.index, "value": values})
-    st.dataframe(detail, hide_index=True, key="ev_detail_table")
+    st.dataframe(detail, hide_index=True, key="ev_detail_table",
+                 height=35 * (len(detail) + 1) + 3)  # every field at once, no inner scrolling
     url = ui.http_links(pd.Series([row["source_url"]])).iloc[0]
     if not pd.isna(url):  # the detail table above shows any other address as text
         st.link_button("Open the source", url)

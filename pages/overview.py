@@ -13,8 +13,12 @@ ui.page_header("Iraq: attacks, strikes and foreign forces", data, f, len(events)
 troops = aggregate.latest_troop_level(data.troop_levels)
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Events", len(events))
-c2.metric("Reported fatalities", int(events["fatalities"].fillna(0).sum()),
-          help="Sum of known figures; events with unknown fatalities count as 0.")
+known, unknown = aggregate.fatality_summary(events)
+c2.metric("Deaths reported", f"at least {known:,}",
+          help=f"{aggregate.fatality_text(known, unknown).capitalize()}: the sum of the figures "
+               "sources give. An event whose toll no source gives is not counted as 0.")
+if unknown:
+    c2.caption(f"{unknown:,} event{'s' if unknown != 1 else ''} with unknown toll")
 c3.metric("Attacks on US/coalition forces", int(aggregate.attacks_on_foreign_forces(events).sum()),
           help="Violent events whose target or second actor is US/coalition forces or the US embassy.")
 if troops is not None:
@@ -31,6 +35,6 @@ with left:
 with right:
     freq = st.segmented_control("Timeline by", ["Month", "Week"], default="Month", key="ov_freq")
     tl = aggregate.timeline(events, "W-MON" if freq == "Week" else "MS")
-    st.plotly_chart(figures.timeline_chart(tl, aggregate.key_dates(data.events, data.transition)),
-                    key="overview_timeline", config={"displaylogo": False})
+    st.plotly_chart(ui.timeline_figure(data, tl), key="overview_timeline",
+                    config={"displaylogo": False})
 ui.boundary_caveat()

@@ -34,8 +34,7 @@ with right:
 st.subheader("Trend by region")
 tl = aggregate.timeline(events[events["region"].isin(["Federal Iraq", "Kurdistan Region"])], "MS",
                         by="region")
-st.plotly_chart(figures.timeline_chart(tl, aggregate.key_dates(data.events, data.transition),
-                                       by="region"), key="reg_trend")
+st.plotly_chart(ui.timeline_figure(data, tl, by="region"), key="reg_trend")
 
 st.subheader("Governorates")
 st.dataframe(table, hide_index=True, key="reg_table")

@@ -100,7 +100,7 @@ _SETTLED = """(runs) => {
   if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
   if (document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')) return false;
   const caption = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
-    .some(c => c.textContent.startsWith('Data as of'));
+    .some(c => c.textContent.startsWith('Coverage:'));
   if (!caption) return false;
   return [...document.querySelectorAll('.js-plotly-plot')].every(gd => {
     if (!gd._fullLayout) return false;
@@ -118,7 +118,7 @@ _WHY = """(runs) => {
     status: !!document.querySelector('[data-testid="stStatusWidget"]'),
     stale: document.querySelectorAll('[data-testid="stSkeleton"], [data-stale="true"]').length,
     caption: [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
-      .some(c => c.textContent.startsWith('Data as of')),
+      .some(c => c.textContent.startsWith('Coverage:')),
     plots: plots.length,
     undrawn: plots.filter(gd => !gd._fullLayout).length,
     maps_waiting: plots.filter(gd => {
@@ -321,7 +321,7 @@ async def _check(page, errors: list[str], expect_h1: str | None, expect_caption:
             return f"wrong page: {h1[:60]!r} instead of {expect_h1!r}"
     if expect_caption is not None:
         caption = await page.locator('[data-testid="stCaptionContainer"]').filter(
-            has_text="Data as of").first.inner_text()
+            has_text="Coverage:").first.inner_text()
         if expect_caption not in caption:
             return f"wrong filter: {caption[-80:]!r} lacks {expect_caption!r}"
     return None
@@ -433,7 +433,7 @@ async def drive(url: str, pid: int, sessions: int, seconds: float, events: int, 
         try:
             warm = await browser.new_page()  # the first run loads the data; not measured
             await warm.goto(url, wait_until="domcontentloaded")
-            await warm.wait_for_selector("text=Data as of", timeout=300_000)
+            await warm.wait_for_selector("text=Coverage:", timeout=300_000)
             await warm.close()
             report.rss_before_mb = report.rss_peak_mb = rss_mb(pid)
             stop = asyncio.Event()

@@ -12,7 +12,7 @@ from geo.datasets import load
 @pytest.fixture(scope="module")
 def data(admin1):
     return {n: load(n, admin1).data for n in ("events", "sites", "deployments", "troop_levels",
-                                              "transition")}
+                                              "transition", "milestones")}
 
 
 def test_attacks_on_foreign_forces(data):
@@ -33,6 +33,9 @@ def test_admin1_table_counts_match(data, admin1):
     bg = table.set_index("admin1_code").loc["IQ-BG"]
     assert bg.events == (data["events"].admin1_code == "IQ-BG").sum()
     assert bg.sites == (data["sites"].admin1_code == "IQ-BG").sum()
+    placed = data["events"][data["events"].admin1_code.notna()]
+    assert table.unknown_toll.sum() == placed.fatalities.isna().sum() > 0
+    assert table.fatalities.sum() == placed.fatalities.sum()
     regions = aggregate.region_table(table).set_index("region")
     assert regions.events.sum() == table.events.sum()
     assert regions.loc["Kurdistan Region", "events"] == table[table.region == "Kurdistan Region"].events.sum()
@@ -48,8 +51,28 @@ def test_timeline_sums_to_total(data):
 
 def test_key_dates_come_from_the_data(data):
     kd = aggregate.key_dates(data["events"], data["transition"])
-    assert list(kd.date.dt.strftime("%Y-%m-%d")) == ["2020-01-03", "2024-09-27", "2025-09-30",
-                                                     "2026-09-30"]
+    assert list(kd.date.dt.strftime("%Y-%m-%d")) == ["2020-01-03", "2025-09-30", "2026-09-30"]
+    assert kd.key.all()
+    ms = data["milestones"]
+    kd = aggregate.key_dates(data["events"], data["transition"], ms)
+    deadlines = ms.kind.eq("deadline") & ms.date.isin(kd.date)  # drawn once, as the phase's line
+    assert len(kd) == 3 + len(ms) - deadlines.sum() and kd.date.is_monotonic_increasing
+    assert deadlines.sum() == 2 and kd.label.str.startswith("Phase").sum() == 2
+    lines = set(kd[kd.key].date.dt.strftime("%Y-%m-%d"))
+    assert {"2020-01-03", "2024-09-27", "2025-09-30", "2026-09-30"} <= lines  # the 2024 statement
+    minor = kd[~kd.key]
+    assert set(minor.label) == set(ms[ms.key.isna() & ~deadlines].title)
+    assert 3 <= kd.key.sum() <= 8  # a handful of labelled lines, or they cover the bars
+
+
+def test_fatalities_unknown_is_never_zero(data):
+    ev = data["events"]
+    known, unknown = aggregate.fatality_summary(ev)
+    assert unknown == ev.fatalities.isna().sum() and known == ev.fatalities.sum()
+    assert aggregate.fatality_text(93, 12) == "at least 93 deaths (12 events with unknown toll)"
+    assert aggregate.fatality_text(1, 0) == "at least 1 death"
+    by_type = aggregate.counts_by(ev, "event_type")
+    assert by_type.unknown_toll.sum() == unknown
 
 
 def test_latest_troop_level_ignores_plans(data):

@@ -11,8 +11,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from geo import aggregate
+from geo.datasets import load
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "streamlit_app.py")
+N_EVENTS = len(load("events").data)  # the curated events, all shown with no filter
 PAGES = ["pages/overview.py", "pages/map.py", "pages/events.py", "pages/deployments.py",
          "pages/regions.py", "pages/data.py"]
 
@@ -46,15 +50,15 @@ def run(page: str | None = None, **params: str) -> AppTest:
 
 
 def header(at: AppTest) -> str:
-    """The page's "Data as of … · Filter: …" caption as the user reads it (the app escapes
+    """The page's "Coverage: … · Filter: …" caption as the user reads it (the app escapes
     Markdown in it: the filter holds whatever a shared link said)."""
-    raw = next(c.value for c in at.caption if c.value.startswith("Data as of"))
-    return re.sub(r"\\(.)", r"\1", raw)
+    plain = (re.sub(r"\\(.)", r"\1", c.value) for c in at.caption)
+    return next(text for text in plain if text.startswith("Coverage:"))
 
 
 def shown(at: AppTest) -> int:
-    caption = header(at)
-    return int(caption.split(" · ")[1].split(" of ")[0])
+    part = next(p for p in header(at).split(" · ") if p.endswith(" events shown"))
+    return int(part.split(" of ")[0])
 
 
 def map_json(at: AppTest, index: int = 0) -> dict:
@@ -67,25 +71,30 @@ def test_every_page_renders_with_filter_and_as_of(page):
     assert at.title, page
     caption = header(at)
     assert "Filter: no filter (all data)" in caption
-    assert "2026" in caption.split(" · ")[0]  # the data's as-of date, not today's
+    assert re.match(r"Coverage: events \d\d \w{3} 2019 – \d\d \w{3} 2026", caption)
 
 
 def test_overview_headline_figures():
     at = run()
     metrics = {m.label: m.value for m in at.metric}
-    assert int(metrics["Events"]) == 44
+    assert int(metrics["Events"]) == N_EVENTS
+    known, unknown = aggregate.fatality_summary(load("events").data)
+    assert metrics["Deaths reported"] == f"at least {known:,}"
+    assert any(c.value == f"{unknown:,} events with unknown toll" for c in at.caption)
     assert int(metrics["Attacks on US/coalition forces"]) >= 10
-    assert "2,500" in metrics["US troops in Iraq (latest report)"]
+    latest = aggregate.latest_troop_level(load("troop_levels").data)
+    assert f"{latest.personnel:,}" in metrics["US troops in Iraq (latest report)"]
+    assert latest.force == "US forces" and latest.as_of_date.year == 2026
     timeline = map_json(at, 1)
     annotations = [a["text"] for a in timeline["layout"]["annotations"]]
     assert any("Phase 2 deadline" in a for a in annotations)
 
 
 @pytest.mark.parametrize(("key", "value", "expect"), [
-    ("f_types", ["Strategic developments"], lambda n: 0 < n < 44),
-    ("f_admin1", ["IQ-BB"], lambda n: 0 < n < 10),
-    ("f_regions", ["Kurdistan Region"], lambda n: 0 < n < 15),
-    ("f_prec", [3], lambda n: 0 < n < 10),
+    ("f_types", ["Riots"], lambda n: 0 < n < N_EVENTS),
+    ("f_admin1", ["IQ-BB"], lambda n: 0 < n < N_EVENTS // 4),
+    ("f_regions", ["Kurdistan Region"], lambda n: 0 < n < N_EVENTS // 2),
+    ("f_prec", [3], lambda n: 0 < n < N_EVENTS // 4),
 ])
 def test_multiselect_filters(key, value, expect):
     at = run()
@@ -99,7 +108,7 @@ def test_date_actor_fatalities_filters_and_url_out():
     at = run()
     at.slider(key="f_dates").set_value((date(2024, 1, 1), date(2024, 12, 31))).run()
     n_2024 = shown(at)
-    assert 0 < n_2024 < 44
+    assert 0 < n_2024 < N_EVENTS
     assert at.query_params["start"] == "2024-01-01" and at.query_params["end"] == "2024-12-31"
     at.text_input(key="f_actor").input("Kataib Hezbollah").run()
     assert 0 < shown(at) < n_2024 and at.query_params["actor"] == "Kataib Hezbollah"
@@ -124,7 +133,7 @@ def test_bad_url_parameters_show_a_notice_not_a_crash():
     notices = re.sub(r"\\(.)", r"\1", " ".join(w.value for w in at.warning))  # Markdown-escaped
     assert "<script>" not in " ".join(w.value for w in at.warning)
     assert "start='yesterday'" in notices and "Bogus" in notices and "unknown parameter" in notices
-    assert shown(at) == 44
+    assert shown(at) == N_EVENTS
 
 
 @pytest.mark.parametrize("layer", ["boundaries", "regions", "choropleth", "events", "density",
@@ -167,7 +176,7 @@ def test_filter_change_does_no_file_io(monkeypatch):
 def test_events_page_detail_view_and_links():
     at = run("pages/events.py")
     table = at.dataframe[0].value
-    assert len(table) == 44 and table["source_url"].str.match(r"^https?://").all()
+    assert len(table) == N_EVENTS and table["source_url"].str.match(r"^https?://").all()
     at.selectbox(key="ev_detail").set_value("IRQ-CUR-0004").run()
     detail = at.dataframe[1].value
     assert "Soleimani" in " ".join(detail["value"])
@@ -215,7 +224,8 @@ def test_data_page_imports_an_upload(monkeypatch, tmp_path):
     report = ingest_file(ROOT / "tests" / "fixtures" / "formats" / "acled_new.csv")
     st.cache_resource.clear()
     at = run("pages/events.py")
-    assert len(at.dataframe[0].value) == 44 + report.imported == 44 + len(read_events(tmp_path))
+    assert (len(at.dataframe[0].value) == N_EVENTS + report.imported
+            == N_EVENTS + len(read_events(tmp_path)))
     st.cache_resource.clear()
 
 
@@ -229,7 +239,7 @@ def test_pages_at_scale_show_cells_and_a_bounded_table(monkeypatch, tmp_path):
     st.cache_resource.clear()
     try:
         at = run("pages/map.py")
-        assert shown(at) == 12_044
+        assert shown(at) == 12_000 + N_EVENTS
         assert any("grid cells" in i.value for i in at.info)
         names = [t.get("name", "") for t in map_json(at)["data"]]
         assert any(n.startswith("Events (") and "cells" in n for n in names)
@@ -237,7 +247,7 @@ def test_pages_at_scale_show_cells_and_a_bounded_table(monkeypatch, tmp_path):
 
         at = run("pages/events.py")
         assert len(at.dataframe[0].value) == 5_000
-        assert any("newest 5,000 of 12,044" in c.value for c in at.caption)
+        assert any(f"newest 5,000 of {12_000 + N_EVENTS:,}" in c.value for c in at.caption)
         assert len(at.selectbox(key="ev_detail").options) == 5_000
         newest = at.dataframe[0].value["event_date"].min()
         assert newest >= synth.synthesize(12_000, seed=9)["event_date"].nlargest(5_000).min()

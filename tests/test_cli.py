@@ -11,7 +11,7 @@ from geo.datasets import load
 from geo.export import export_frame, read_back, to_csv_text
 
 SUBCOMMANDS = [["locate"], ["export"], ["validate"], ["boundaries"], ["data"],
-               ["data", "build-boundaries"]]
+               ["data", "build-boundaries"], ["data", "coverage"]]
 
 
 @pytest.mark.parametrize("sub", SUBCOMMANDS)
@@ -78,3 +78,20 @@ def test_validate_shipped_data_is_clean(geo_cli):
     issues = pd.read_csv(io.StringIO(res.stdout))
     assert (issues.severity != "error").all()
     assert "events:" in res.stderr and "0 rejected" in res.stderr
+
+
+def test_data_coverage_prints_the_tables_dates_and_the_readme_block(geo_cli, tmp_path):
+    from geo import coverage
+
+    res = geo_cli("data", "coverage")
+    assert res.returncode == 0, res.stderr
+    table = pd.read_csv(io.StringIO(res.stdout), dtype=str).set_index("table")
+    assert list(table.columns) == ["rows", "first", "last"]
+    events = load("events").data
+    assert table.loc["events", "rows"] == str(len(events))
+    assert table.loc["events", "last"] == f"{events.event_date.max():%Y-%m-%d}"
+    res = geo_cli("data", "coverage", "--markdown")
+    assert res.returncode == 0 and res.stdout.startswith(coverage.README_START)
+    assert coverage.README_END in res.stdout and "| year |" in res.stdout
+    res = geo_cli("data", "coverage", "--markdown", "--write")
+    assert res.returncode == 2 and "not allowed with" in res.stderr  # one or the other

@@ -93,8 +93,32 @@ def test_timeline_marks_key_dates(data):
     _, _, ev, _, _ = data
     kd = pd.DataFrame({"date": pd.to_datetime(["2020-01-03", "2025-09-30"]), "label": ["a", "b"]})
     fig = figures.timeline_chart(aggregate.timeline(ev), kd)
-    assert len(fig.layout.shapes) == 2 and [a.text for a in fig.layout.annotations] == ["a", "b"]
+    assert len(fig.layout.shapes) == 2
+    assert [a.text for a in fig.layout.annotations] == ["1", "2", "1 03 Jan 2020: a<br>2 30 Sep 2025: b"]
     assert sum(sum(t.y) for t in fig.data) == len(ev)
+
+
+def test_timeline_draws_milestones_and_shades_what_the_data_does_not_cover(data):
+    _, _, ev, _, _ = data
+    kd = pd.DataFrame({"date": pd.to_datetime(["2021-07-26", "2022-01-05"]),
+                       "label": ["Key <b>deal</b>", "A call"], "key": [True, False],
+                       "description": ["What was agreed", "Who called whom"]})
+    last = ev.event_date.max()
+    fig = figures.timeline_chart(aggregate.timeline(ev), kd, coverage=(ev.event_date.min(), last))
+    texts = [a.text for a in fig.layout.annotations]
+    assert "1 26 Jul 2021: Key &lt;b&gt;deal&lt;/b&gt;" in texts  # data text is escaped
+    marker = next(a for a in fig.layout.annotations if a.text == "◆")
+    assert "A call" in marker.hovertext
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert len(lines) == 1  # only the key milestone is a line
+    shaded = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert any(pd.Timestamp(s.x0) == last for s in shaded)
+    assert f"no data after {last:%d %b %Y}" in texts
+    # a filtered view keeps its own axis: coverage shades, it does not widen the range
+    narrow = ev[ev.event_date.dt.year == 2021]
+    fig = figures.timeline_chart(aggregate.timeline(narrow), kd.iloc[:0],
+                                 coverage=(ev.event_date.min(), last))
+    assert pd.Timestamp(fig.layout.xaxis.range[1]) < pd.Timestamp("2022-06-01")
 
 
 def test_animation_has_one_frame_per_month(data):
@@ -104,3 +128,21 @@ def test_animation_has_one_frame_per_month(data):
     assert len(fig.frames) == months
     assert sum(len(fr.data[0].lat) for fr in fig.frames) == len(ev)
     assert fig.layout.updatemenus[0].buttons[0].label.endswith("Play")
+
+
+def test_troop_chart_keeps_forces_apart_and_partisan_figures_out_of_the_lines():
+    levels = load("troop_levels").data
+    flagged = levels.iloc[:1].assign(partisan="Press TV (Iranian state media)", personnel=9999,
+                                     force="US forces", status_kind="reported")
+    fig = figures.troop_chart(pd.concat([levels, flagged], ignore_index=True),
+                              pd.DataFrame({"date": pd.to_datetime(["2024-09-27"]),
+                                            "label": ["x"], "key": [True]}))
+    names = [t.name for t in fig.data]
+    assert "US forces (reported)" in names and "partisan outlet (not in the lines)" in names
+    for t in fig.data:
+        assert 9999 not in list(t.y) or t.name.startswith("partisan")
+        if t.name == "US forces (reported)":
+            assert t.mode == "lines+markers"
+        else:  # sparse coalition figures and plans: dots, never a line inventing continuity
+            assert t.mode == "markers", t.name
+    assert {f"{f} (reported)" for f in levels[levels.status_kind == "reported"].force} <= set(names)

@@ -6,29 +6,31 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.actors import actor_family
 from geo.crs import EQUAL_AREA
 from geo.textops import per_value
 
 VIOLENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Riots")
-_FOREIGN_FORCES = r"Military Forces of the United States|Coalition|Military Forces of the United Kingdom"
+FOREIGN_FAMILIES = ("US forces", "Coalition partners")
 _FOREIGN_TARGET = (r"\b(?:US|U\.S\.|American|coalition)\b[^|]*\bforces\b|\bUS-led coalition\b"
-                   r"|Embassy of the United States")
+                   r"|Embassy of the United States|\bUS (?:embassy|consulate)\b"
+                   r"|Consulate General of the United States")
 
 
 ATTACK_COLUMN = "attack_on_foreign_forces"
 
 
 def attacks_on_foreign_forces(events: pd.DataFrame) -> pd.Series:
-    """Violent events aimed at US/coalition forces or the US embassy (by actor2 or target).
-    Read from `ATTACK_COLUMN` when the loader has computed it once (three regular expressions
-    over a million rows cost more than a whole filter change)."""
+    """Violent events aimed at US/coalition forces or US diplomatic sites (by actor2's family or
+    the target), not carried out by them. Read from `ATTACK_COLUMN` when the loader has computed
+    it once (regular expressions over a million rows cost more than a whole filter change)."""
     if ATTACK_COLUMN in events:
         return events[ATTACK_COLUMN].astype(bool)
     violent = events["event_type"].isin(VIOLENT_TYPES)
-    by_actor = per_value(events["actor2"], lambda v: v.fillna("").str.contains(_FOREIGN_FORCES))
+    by_actor = actor_family(events["actor2"]).isin(FOREIGN_FAMILIES)
     by_target = per_value(events["target"], lambda v: v.fillna("").str.contains(_FOREIGN_TARGET,
                                                                                case=False))
-    not_by_them = ~per_value(events["actor1"], lambda v: v.fillna("").str.contains(_FOREIGN_FORCES))
+    not_by_them = ~actor_family(events["actor1"]).isin(FOREIGN_FAMILIES)
     return violent & not_by_them & (by_actor | by_target)
 
 
@@ -46,19 +48,38 @@ def timeline(events: pd.DataFrame, freq: str = "MS", by: str | None = "event_typ
     return out if by else out.assign(all="All events")
 
 
+def fatality_summary(events: pd.DataFrame) -> tuple[int, int]:
+    """(known deaths, events whose toll is unknown): the sum of the figures sources give, and
+    how many events no source gives a figure for. Unknown is never counted as 0."""
+    deaths = pd.to_numeric(events["fatalities"], errors="coerce")
+    return int(deaths.sum()), int(deaths.isna().sum())
+
+
+def fatality_text(known: int, unknown: int) -> str:
+    """'at least 93 deaths (12 events with unknown toll)': the sum is a floor, never a total."""
+    text = f"at least {known:,} death{'' if known == 1 else 's'}"
+    if unknown:
+        text += f" ({unknown:,} event{'' if unknown == 1 else 's'} with unknown toll)"
+    return text
+
+
 def counts_by(events: pd.DataFrame, column: str, top: int = 15) -> pd.DataFrame:
-    """Events and known fatalities per value of `column`, largest first."""
+    """Events, known fatalities and events with an unknown toll per value of `column`, largest
+    first."""
     if events.empty:
-        return pd.DataFrame(columns=[column, "events", "fatalities"])
-    out = (events.groupby(column, observed=True, dropna=False)
-           .agg(events=("event_id", "size"), fatalities=("fatalities", "sum"))
+        return pd.DataFrame(columns=[column, "events", "fatalities", "unknown_toll"])
+    out = (events.assign(_unknown=events["fatalities"].isna())
+           .groupby(column, observed=True, dropna=False)
+           .agg(events=("event_id", "size"), fatalities=("fatalities", "sum"),
+                unknown_toll=("_unknown", "sum"))
            .reset_index().sort_values(["events", column], ascending=[False, True]))
     out[column] = out[column].fillna("(none)")
     return out.head(top).reset_index(drop=True)
 
 
 def admin1_table(events: pd.DataFrame, sites: pd.DataFrame, admin1: gpd.GeoDataFrame) -> pd.DataFrame:
-    """One row per governorate: events, fatalities, attacks on foreign forces, sites, densities."""
+    """One row per governorate: events, known fatalities and events with an unknown toll, attacks
+    on foreign forces, sites, densities."""
     base = pd.DataFrame(admin1[["admin1_code", "admin1_name", "region"]])
     area = admin1["area_km2"] if "area_km2" in admin1 else admin1.to_crs(EQUAL_AREA).area / 1e6
     base["area_km2"] = np.asarray(area, dtype=float).round(0)
@@ -71,12 +92,13 @@ def admin1_table(events: pd.DataFrame, sites: pd.DataFrame, admin1: gpd.GeoDataF
     per = pd.DataFrame({
         "events": np.bincount(codes, minlength=len(found)),
         "fatalities": np.bincount(codes, weights=np.nan_to_num(deaths), minlength=len(found)),
+        "unknown_toll": np.bincount(codes, weights=np.isnan(deaths), minlength=len(found)),
         "attacks_on_foreign_forces": np.bincount(codes, weights=attack, minlength=len(found)),
     }, index=pd.Index(np.asarray(found, dtype=object), name="admin1_code"))
     site_counts = sites.groupby("admin1_code").size().rename("sites")
     out = base.merge(per, left_on="admin1_code", right_index=True, how="left")
     out = out.merge(site_counts, left_on="admin1_code", right_index=True, how="left")
-    for col in ("events", "fatalities", "attacks_on_foreign_forces", "sites"):
+    for col in ("events", "fatalities", "unknown_toll", "attacks_on_foreign_forces", "sites"):
         out[col] = out[col].fillna(0).astype(int)
     out["events_per_site"] = (out["events"] / out["sites"].replace(0, np.nan)).round(2)
     out["events_per_10k_km2"] = (out["events"] / out["area_km2"] * 10_000).round(2)
@@ -85,8 +107,8 @@ def admin1_table(events: pd.DataFrame, sites: pd.DataFrame, admin1: gpd.GeoDataF
 
 def region_table(table: pd.DataFrame) -> pd.DataFrame:
     """Federal Iraq versus the Kurdistan Region, from the governorate table."""
-    sums = table.groupby("region")[["events", "fatalities", "attacks_on_foreign_forces", "sites",
-                                    "area_km2"]].sum()
+    sums = table.groupby("region")[["events", "fatalities", "unknown_toll",
+                                    "attacks_on_foreign_forces", "sites", "area_km2"]].sum()
     sums["events_per_site"] = (sums["events"] / sums["sites"].replace(0, np.nan)).round(2)
     sums["events_per_10k_km2"] = (sums["events"] / sums["area_km2"] * 10_000).round(2)
     return sums.reset_index()
@@ -94,37 +116,63 @@ def region_table(table: pd.DataFrame) -> pd.DataFrame:
 
 METRICS = {
     "events": "Events",
-    "fatalities": "Reported fatalities",
+    "fatalities": "Deaths reported (at least; unknown tolls not counted)",
     "attacks_on_foreign_forces": "Attacks on US/coalition forces",
     "events_per_10k_km2": "Events per 10,000 km²",
     "sites": "Foreign-force sites",
 }
 
 
-def latest_troop_level(levels: pd.DataFrame, today: pd.Timestamp | None = None) -> pd.Series | None:
-    """The most recent reported national figure on or before `today`."""
+US_FORCES = "US forces"
+
+
+def counted(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose figure may enter a total: not from a party to the fighting or an outlet
+    aligned with one (those rows are shown, flagged, and kept out of totals)."""
+    if "partisan" not in frame:
+        return frame
+    return frame[frame["partisan"].fillna("").astype(str).str.strip() == ""]
+
+
+def latest_troop_level(levels: pd.DataFrame, today: pd.Timestamp | None = None,
+                       force: str = US_FORCES) -> pd.Series | None:
+    """The most recent reported, non-partisan national figure for `force` on or before
+    `today`."""
     today = today or pd.Timestamp.today().normalize()
+    levels = counted(levels)
     reported = levels[(levels["status_kind"] == "reported") & levels["as_of_date"].notna()
-                      & (levels["as_of_date"] <= today)]
+                      & (levels["as_of_date"] <= today) & (levels["force"] == force)]
     if reported.empty:
         return None
     return reported.sort_values("as_of_date", kind="stable").iloc[-1]
 
 
-def key_dates(events: pd.DataFrame, transition: pd.DataFrame) -> pd.DataFrame:
-    """Dates every timeline marks: the January 2020 strike, the September 2024 announcement, and
-    the planned end of each transition phase — all read from the data, not typed in."""
+def key_dates(events: pd.DataFrame, transition: pd.DataFrame,
+              milestones: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Dates the timelines mark, read from the data, not typed in: the January 2020 strike, the
+    planned end of each transition phase, and the milestones (those marked `key` are labelled
+    lines, the others markers). Columns: date, label, key, description."""
     rows = []
     strike = events[events["event_id"] == "IRQ-CUR-0004"]
     if len(strike):
-        rows.append((strike["event_date"].iloc[0], "Jan 2020 strike at Baghdad airport"))
-    deal = events[(events["sub_event_type"] == "Agreement") & (events["event_date"].dt.year == 2024)]
-    if len(deal):
-        rows.append((deal["event_date"].iloc[0], "Sep 2024 transition announced"))
+        rows.append((strike["event_date"].iloc[0], "Jan 2020 strike at Baghdad airport", True,
+                     "US drone strike kills Qassem Soleimani and Abu Mahdi al-Muhandis."))
     planned = transition[(transition["status_kind"] == "planned") & transition["end_date"].notna()]
-    for _, r in planned.sort_values("phase").iterrows():
-        rows.append((r["end_date"], f"Phase {r['phase']} deadline ({r['area']})"))
-    return pd.DataFrame(rows, columns=["date", "label"])
+    # a later revision of a plan keeps the phase's deadline: one line per phase and date
+    planned = planned.drop_duplicates(["phase", "end_date"])
+    for _, r in planned.sort_values("phase", kind="stable").iterrows():
+        rows.append((r["end_date"], f"Phase {r['phase']} deadline ({r['area']})", True,
+                     str(r["description"])))
+    if milestones is not None and len(milestones):
+        # a deadline milestone on a phase's end date is already that phase's line
+        same = milestones["kind"].eq("deadline") & milestones["date"].isin(planned["end_date"])
+        key = (milestones["key"].fillna("").eq("yes") if "key" in milestones
+               else pd.Series(False, index=milestones.index))
+        shown = milestones.assign(is_key=key.astype(bool))[~same].sort_values("date", kind="stable")
+        rows += [(r.date, str(r.title), bool(r.is_key), str(r.description))
+                 for r in shown.itertuples()]
+    out = pd.DataFrame(rows, columns=["date", "label", "key", "description"])
+    return out.sort_values("date", kind="stable").reset_index(drop=True)
 
 
 def as_of(*frames_and_columns: tuple[pd.DataFrame, str]) -> pd.Timestamp | None:
@@ -150,7 +198,16 @@ def latest_site_status(deployments: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["region", "site_id"]).reset_index(drop=True)
 
 
+def foreign_force_sites(sites: pd.DataFrame, deployments: pd.DataFrame) -> pd.DataFrame:
+    """The sites where a deployment row reports or plans foreign forces: the map's "foreign-force
+    sites". sites.csv also lists places GeoNames lacks (oil fields, camps, crossings) for the
+    geocoder; those are not foreign-force sites."""
+    return sites[sites["site_id"].isin(deployments["site_id"])]
+
+
 def latest_personnel(deployments: pd.DataFrame) -> pd.Series:
-    """Per site, the most recent published personnel figure (sites without one are absent)."""
-    known = deployments.dropna(subset=["personnel"]).sort_values("as_of_date", kind="stable")
+    """Per site, the most recent published, non-partisan personnel figure (sites without one
+    are absent)."""
+    known = counted(deployments).dropna(subset=["personnel"]).sort_values("as_of_date",
+                                                                          kind="stable")
     return known.groupby("site_id")["personnel"].last()

@@ -231,6 +231,26 @@ def cmd_build_gazetteer(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from geo import coverage
+    from geo.atomic import write_atomic
+    from geo.datasets import load
+
+    tables = {n: load(n, _admin1(args)).data for n in coverage.DATE_COLUMNS}
+    if not args.write:
+        if args.markdown:
+            print(coverage.markdown(tables))
+        else:
+            table = coverage.coverage_table(tables)
+            table.to_csv(sys.stdout, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+        return 0
+    readme = paths.curated_dir().parent / "README.md"
+    text = coverage.replace_block(readme.read_text(encoding="utf-8"), coverage.markdown(tables))
+    write_atomic(readme, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    print(readme)
+    return 0
+
+
 def cmd_pipeline(args: argparse.Namespace) -> int:
     from geo.pipeline import DEFAULT_BLOCKSIZE, run_dask, run_local
 
@@ -413,6 +433,15 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Rebuild the offline gazetteer reproducibly.")
     p.add_argument("--out", metavar="FILE", help="default: data/gazetteer/places.csv")
     p.set_defaults(func=cmd_build_gazetteer)
+    p = dsub.add_parser("coverage", parents=[common], help="first and last date of each curated "
+                        "table, events by year and actor family",
+                        description="Print table,rows,first,last for the curated tables (reported "
+                        "rows only) as CSV; --markdown prints the data README's coverage section "
+                        "and --write replaces it in data/README.md.")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--markdown", action="store_true", help="print the README section")
+    out.add_argument("--write", action="store_true", help="update data/README.md")
+    p.set_defaults(func=cmd_coverage)
     return parser
 
 

@@ -17,7 +17,7 @@ from geo.join import assign_admin1
 from geo.schemas import ALL_SCHEMAS, DEPLOYMENTS, EVENTS, SITES, Schema
 from geo.validate import ISSUE_COLUMNS, Validated, read_csv_text, validate
 
-DATASETS = ("events", "sites", "deployments", "troop_levels", "transition")
+DATASETS = ("events", "sites", "deployments", "troop_levels", "transition", "milestones")
 SPATIAL = {"events", "sites", "deployments"}
 
 
@@ -61,10 +61,50 @@ def load(name: str, admin1: gpd.GeoDataFrame | None = None,
     result = read_table(path, schema)
     issues = [result.issues]
     data: pd.DataFrame = result.data
+    if name == "events":
+        data, site_issues = _site_positions(data, path)
+        issues.append(site_issues)
     if name in SPATIAL:
         data = assign_admin1(data, admin1)
         issues.append(_coordinate_issues(data, schema.key, path.name))
     return Loaded(name, data, _concat(issues), result.rejected)
+
+
+SITE_REF = r"^site:(?P<site>.+)$"
+SITE_TOLERANCE_DEG = 1e-5  # the fifth decimal: what the curated files keep
+
+
+def _site_positions(events: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An event placed at a site (`coord_source` = `site:<id>`) takes the site's position from
+    sites.csv: one position per place, one place to fix it. A reference to an unknown site, or
+    a row whose own coordinates differ from the site's, is reported."""
+    site_id = events["coord_source"].str.extract(SITE_REF, expand=False)
+    at_site = site_id.notna()
+    if not at_site.any():
+        return events, pd.DataFrame(columns=ISSUE_COLUMNS)
+    sites = read_table(path.parent / "sites.csv", SITES).data.set_index("site_id")
+    lat = site_id.map(sites["latitude"])
+    lon = site_id.map(sites["longitude"])
+    unknown = at_site & ~site_id.isin(sites.index)
+    unplaced = at_site & ~unknown & (lat.isna() | lon.isna())
+    moved = at_site & ~unknown & ~unplaced & (
+        ((events["latitude"] - lat).abs() > SITE_TOLERANCE_DEG)
+        | ((events["longitude"] - lon).abs() > SITE_TOLERANCE_DEG))
+    problems = []
+    for mask, reason in ((unknown, "coord_source names a site that is not in sites.csv"),
+                         (unplaced, "coord_source names a site with no published position"),
+                         (moved, "coordinates differ from the site's in sites.csv; the site's "
+                                 "are used")):
+        if mask.any():
+            problems.append(pd.DataFrame({
+                "file": path.name, "row": pd.NA, "column": "coord_source",
+                "value": events.loc[mask, "event_id"].astype(str), "reason": reason,
+                "severity": "warning"}, columns=ISSUE_COLUMNS))
+    use = at_site & ~unknown & ~unplaced
+    events = events.copy()
+    events.loc[use, "latitude"] = lat[use]
+    events.loc[use, "longitude"] = lon[use]
+    return events, _concat(problems)
 
 
 def _load_deployments(admin1: gpd.GeoDataFrame | None, path: Path) -> Loaded:

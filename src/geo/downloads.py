@@ -26,13 +26,15 @@ def file_name(dataset: str, slug: str, ext: str) -> str:
 
 
 def readme_text(filter_text: str, counts: dict[str, int], as_of: pd.Timestamp | None,
-                fmt: str, now: datetime | None = None) -> str:
+                fmt: str, now: datetime | None = None, coverage: str | None = None) -> str:
     now = now or datetime.now(UTC)
     lines = [
         "Iraq security dashboard - data export",
         "",
         f"Exported: {now:%Y-%m-%d %H:%M} UTC",
         f"Data as of: {as_of:%Y-%m-%d}" if as_of is not None else "Data as of: unknown",
+        *([coverage, "(Outside these dates the data is silent, which is not the same as quiet.)"]
+          if coverage else []),
         f"Filter: {filter_text}",
         f"Format: {fmt}",
         "Rows: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
@@ -40,6 +42,9 @@ def readme_text(filter_text: str, counts: dict[str, int], as_of: pd.Timestamp | 
         "Sources: every row carries source_publisher, source_date, source_title and source_url;",
         "the `source` column combines them. Precision: time_precision 1 day / 2 week / 3 month;",
         "geo_precision 1 exact site or town / 2 near the named place / 3 larger area only.",
+        "fatalities: blank = no source gives a figure (unknown, never 0); fatalities_qualifier",
+        "says exact / at least / estimate; `partisan` names the party or aligned outlet that is",
+        "the only source of a figure.",
         "Governorate and region come from a point-in-polygon join on the embedded boundaries;",
         "near Baghdad's edges the governorate lines are approximate (see data/README.md).",
         "",
@@ -61,7 +66,7 @@ def table_bytes(frame: gpd.GeoDataFrame, dataset: str, fmt: str) -> bytes:
 
 
 def bundle(tables: dict[str, gpd.GeoDataFrame], fmt: str, filter_text: str,
-           as_of: pd.Timestamp | None, slug: str) -> bytes:
+           as_of: pd.Timestamp | None, slug: str, coverage: str | None = None) -> bytes:
     """A zip with one file per dataset plus README.txt."""
     frames = {name: export_frame(df, name) for name, df in tables.items()}
     buf = io.BytesIO()
@@ -69,5 +74,5 @@ def bundle(tables: dict[str, gpd.GeoDataFrame], fmt: str, filter_text: str,
         for name, frame in frames.items():
             zf.writestr(file_name(name, slug, FORMATS[fmt]), table_bytes(frame, name, fmt))
         zf.writestr("README.txt", readme_text(filter_text, {k: len(v) for k, v in frames.items()},
-                                              as_of, fmt))
+                                              as_of, fmt, coverage=coverage))
     return buf.getvalue()

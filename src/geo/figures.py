@@ -350,26 +350,59 @@ def overview_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame | None = None,
 
 
 def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_type",
-                   title: str = "") -> go.Figure:
-    """Stacked bars of events per period with the key dates as labelled vertical lines."""
+                   title: str = "", coverage: tuple[pd.Timestamp, pd.Timestamp] | None = None
+                   ) -> go.Figure:
+    """Stacked bars of events per period. Key dates are labelled vertical lines, the other
+    milestones small markers along the top (hover for what happened). Outside `coverage` (the
+    data's first and last date) the axis is shaded: no data there is not the same as quiet."""
     fig = go.Figure()
     for value, grp in tl.groupby(by, observed=True, sort=True):
         fig.add_bar(x=grp["period"], y=grp["events"], name=str(value),
                     marker_color={**EVENT_TYPE_COLORS, **REGION_COLORS}.get(str(value)),
                     hovertemplate="%{x|%b %Y}: %{y} events<extra>" + str(value) + "</extra>")
+    if "key" not in key_dates:
+        key_dates = key_dates.assign(key=True, description="")
     dates = pd.concat([tl["period"], key_dates["date"]]).dropna()
     lo, hi = (dates.min(), dates.max()) if len(dates) else (None, None)
-    for i, row in key_dates.reset_index(drop=True).iterrows():
+    # Key dates: a numbered line each, and the numbered list under the chart (labels written
+    # beside the lines covered each other as soon as two lines were close).
+    lines = key_dates[key_dates["key"].astype(bool)].reset_index(drop=True)
+    listed = []
+    for i, row in lines.iterrows():
         fig.add_vline(x=row["date"], line_dash="dot", line_color="#666666")
-        late = hi is not None and row["date"] > lo + (hi - lo) * 0.6
-        fig.add_annotation(x=row["date"], y=1.0 - 0.09 * (i % 4), yref="paper", text=row["label"],
-                           showarrow=False, xanchor="right" if late else "left", font={"size": 11},
-                           bgcolor="rgba(128,128,128,0.18)")
+        fig.add_annotation(x=row["date"], y=1.0, yref="paper", yanchor="top", text=str(i + 1),
+                           showarrow=False, font={"size": 10}, bgcolor="rgba(128,128,128,0.25)",
+                           hovertext=html.escape(f"{row['label']}: {row['description']}"[:200],
+                                                 quote=False))
+        listed.append(f"{i + 1} {row['date']:%d %b %Y}: {html.escape(str(row['label']), quote=False)}")
+    plot_px, top = 300, (44 if title else 24)  # below the plot: ticks, legend, then the list
+    if listed:
+        fig.add_annotation(x=0, xref="paper", xanchor="left", y=-100 / plot_px, yref="paper",
+                           yanchor="top", align="left", showarrow=False, font={"size": 11},
+                           text="<br>".join(listed))
+    for _, row in key_dates[~key_dates["key"].astype(bool)].iterrows():
+        fig.add_annotation(x=row["date"], y=1.0, yref="paper", yanchor="bottom", text="◆",
+                           showarrow=False, font={"size": 10, "color": OKABE_ITO[5]},
+                           hovertext=html.escape(f"{row['date']:%d %b %Y}: {row['label']}",
+                                                 quote=False))
     if lo is not None:
-        fig.update_xaxes(range=[lo - pd.Timedelta(days=45), hi + pd.Timedelta(days=60)])
-    fig.update_layout(barmode="stack", title=title, height=360, yaxis_title="events",
-                      margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
-                      legend={"orientation": "h", "y": -0.15})
+        start, end = lo - pd.Timedelta(days=45), hi + pd.Timedelta(days=60)
+        if coverage is not None:  # shade what the axis shows beyond the data, and say so
+            for x0, x1, text, wide in (
+                    (start, coverage[0], f"no data before {coverage[0]:%d %b %Y}", 90),
+                    (coverage[1], end, f"no data after {coverage[1]:%d %b %Y}", 30)):
+                if x1 > x0:
+                    fig.add_vrect(x0=x0, x1=x1, fillcolor="#999999", opacity=0.18, line_width=0,
+                                  layer="below")
+                if x1 - x0 > pd.Timedelta(days=wide):  # a narrow margin is only axis padding
+                    fig.add_annotation(x=x0 + (x1 - x0) / 2, y=0.5, yref="paper", text=text,
+                                       textangle=-90, showarrow=False,
+                                       font={"size": 10, "color": "#777777"})
+        fig.update_xaxes(range=[start, end])
+    bottom = 100 + 16 * len(listed) + 10 if listed else 100
+    fig.update_layout(barmode="stack", title=title, height=top + plot_px + bottom,
+                      yaxis_title="events", margin={"l": 10, "r": 10, "t": top, "b": bottom},
+                      legend={"orientation": "h", "y": -28 / plot_px, "yanchor": "top"})
     return fig
 
 
@@ -385,27 +418,49 @@ def bar_chart(df: pd.DataFrame, label_col: str, value_col: str = "events", title
 
 
 def troop_chart(levels: pd.DataFrame, key_dates: pd.DataFrame) -> go.Figure:
-    """National totals: reported (solid) and planned (dashed), with the phase deadlines."""
+    """National totals per force (US forces apart from coalition figures): US reports as a step
+    line, other forces' reports as dots, plans as open diamonds, and figures from partisan
+    outlets as crosses, shown but kept out of the lines. Key dates as dotted lines."""
     fig = go.Figure()
     dated = levels[levels["as_of_date"].notna()].sort_values("as_of_date")
-    for kind, dash, color in (("reported", "solid", OKABE_ITO[4]), ("planned", "dash", OKABE_ITO[5])):
-        grp = dated[dated["status_kind"] == kind]
-        if grp.empty:
-            continue
-        custom = np.stack([plain(grp["personnel_qualifier"]), plain(grp["source_publisher"])], axis=1)
-        # Reported figures hold until the next report (a step line); each plan stands alone.
-        fig.add_scatter(x=grp["as_of_date"], y=grp["personnel"],
-                        mode="lines+markers" if kind == "reported" else "markers",
-                        name=f"{kind} (national total)", line={"dash": dash, "color": color},
-                        marker={"symbol": "circle" if kind == "reported" else "diamond-open",
-                                "size": 8 if kind == "reported" else 12, "color": color},
-                        line_shape="hv", customdata=custom,
-                        hovertemplate="%{x|%d %b %Y}: %{customdata[0]} %{y}<br>%{customdata[1]}"
-                                      "<extra></extra>")
-    for _, row in key_dates.iterrows():
+    partisan = dated.get("partisan", pd.Series("", index=dated.index)).fillna("").astype(str)
+    is_partisan = partisan.str.strip() != ""
+    forces = list(dict.fromkeys(dated["force"]))
+    for i, force in enumerate(forces):
+        color = (OKABE_ITO[4], OKABE_ITO[0], OKABE_ITO[2], OKABE_ITO[6])[i % 4]
+        for kind in ("reported", "planned"):
+            grp = dated[(dated["force"] == force) & (dated["status_kind"] == kind) & ~is_partisan]
+            if grp.empty:
+                continue
+            custom = np.stack([plain(grp["personnel_qualifier"]), plain(grp["source_publisher"])],
+                              axis=1)
+            # US totals are reported often enough to hold until the next report (a step line);
+            # sparse coalition figures and plans stand alone (a line would invent continuity).
+            step = kind == "reported" and force == aggregate.US_FORCES
+            fig.add_scatter(x=grp["as_of_date"], y=grp["personnel"],
+                            mode="lines+markers" if step else "markers",
+                            name=f"{force} ({kind})", line={"color": color},
+                            marker={"symbol": "circle" if kind == "reported" else "diamond-open",
+                                    "size": 8 if kind == "reported" else 12, "color": color},
+                            line_shape="hv", customdata=custom,
+                            hovertemplate="%{x|%d %b %Y}: %{customdata[0]} %{y}<br>"
+                                          "%{customdata[1]}<extra></extra>")
+    flagged = dated[is_partisan]
+    if len(flagged):
+        custom = np.stack([plain(flagged["force"]), plain(flagged["personnel_qualifier"]),
+                           plain(partisan[is_partisan])], axis=1)
+        fig.add_scatter(x=flagged["as_of_date"], y=flagged["personnel"], mode="markers",
+                        name="partisan outlet (not in the lines)",
+                        marker={"symbol": "x", "size": 10, "color": "#999999"},
+                        customdata=custom,
+                        hovertemplate="%{x|%d %b %Y}: %{customdata[0]}, %{customdata[1]} %{y}"
+                                      "<br>source: %{customdata[2]}<extra></extra>")
+    key = key_dates[key_dates["key"].astype(bool)] if "key" in key_dates else key_dates
+    for _, row in key.iterrows():
         fig.add_vline(x=row["date"], line_dash="dot", line_color="#888888")
-    fig.update_layout(height=340, yaxis_title="US troops in Iraq", yaxis_rangemode="tozero",
-                      margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h"})
+    fig.update_layout(height=360, yaxis_title="troops in Iraq (national totals)",
+                      yaxis_rangemode="tozero", margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      legend={"orientation": "h"})
     return fig
 
 

@@ -45,6 +45,13 @@ INVALID_COORDINATES = "No valid coordinates"
 TIME_PRECISION = {1: "exact day", 2: "within the week", 3: "within the month"}
 GEO_PRECISION = {1: "exact site or town", 2: "near the named place", 3: "larger area only"}
 QUALIFIERS = ("exact", "about", "at least", "up to", "estimate")
+# What a curated event's death toll may say of itself (imports may carry the wider QUALIFIERS).
+EVENT_FATALITY_QUALIFIERS = ("exact", "at least", "estimate")
+SITE_KINDS = ("air base", "military base", "airport", "diplomatic facility", "border crossing",
+              "oil or gas field", "energy facility", "camp", "area")
+MILESTONE_KINDS = ("vote", "warrant", "call", "agreement", "announcement", "deadline", "ceasefire",
+                   "meeting", "other")
+MILESTONE_AREAS = ("Iraq", *REGIONS)
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,10 @@ _COORD_SOURCE = Field("coord_source", "str",
                       "Where the coordinates come from: site:<id>, geonames:<id> or wikipedia:<title>.",
                       required=True)
 _QUALIFIER_ALLOWED = QUALIFIERS
+_PARTISAN = Field("partisan", "str",
+                  "Blank, or who the figure or claim comes from when its only source is a party "
+                  "to the fighting or an outlet aligned with one (shown, flagged, kept out of "
+                  "totals).")
 
 EVENTS = Schema(
     name="events",
@@ -128,6 +139,10 @@ EVENTS = Schema(
         Field("fatalities", "int", "Reported deaths; blank when unknown.", min=0),
         Field("fatalities_qualifier", "str", "How firm the figure is; blank when fatalities is blank.",
               allowed=_QUALIFIER_ALLOWED),
+        Field("fatalities_group", "str",
+              "Rows sharing this id split one reported total: evenly, the remainder to the first "
+              "row (ACLED's rule)."),
+        _PARTISAN,
         *_source_fields(),
         Field("notes", "str", "Short neutral description.", required=True),
     ),
@@ -141,9 +156,7 @@ SITES = Schema(
         Field("site_id", "str", "Stable kebab-case identifier.", required=True),
         Field("name", "str", "Usual English name.", required=True),
         Field("aliases", "str", "Other spellings, '|'-separated (Latin and Arabic script)."),
-        Field("kind", "str", "Kind of site.", required=True,
-              allowed=("air base", "military base", "airport", "diplomatic facility",
-                       "border crossing")),
+        Field("kind", "str", "Kind of site.", required=True, allowed=SITE_KINDS),
         # A site whose position was never published keeps blank coordinates (it is listed,
         # not mapped) rather than an invented one.
         replace(_LAT, required=False),
@@ -175,6 +188,7 @@ DEPLOYMENTS = Schema(
               allowed=("present", "handed over", "withdrawn", "reduced", "unknown")),
         Field("personnel", "int", "Per-site personnel, only where a figure was published.", min=0),
         Field("personnel_qualifier", "str", "How firm the figure is.", allowed=_QUALIFIER_ALLOWED),
+        _PARTISAN,
         *_source_fields(),
         Field("notes", "str", "Context and caveats."),
     ),
@@ -192,6 +206,7 @@ TROOP_LEVELS = Schema(
         Field("personnel_qualifier", "str", "How firm the figure is.", allowed=_QUALIFIER_ALLOWED),
         Field("status_kind", "str", "Plan or reported fact.", required=True,
               allowed=("reported", "planned")),
+        _PARTISAN,
         *_source_fields(),
         Field("notes", "str", "Context and caveats."),
     ),
@@ -214,6 +229,27 @@ TRANSITION = Schema(
     ),
 )
 
+MILESTONES = Schema(
+    name="milestones",
+    description="Dated non-violent developments (votes, warrants, calls, agreements, "
+                "announcements, deadlines, ceasefires): drawn on the timelines, never counted "
+                "as events.",
+    key="milestone_id",
+    fields=(
+        Field("milestone_id", "str", "Stable identifier (MS-0001 …), never reused.", required=True),
+        Field("date", "date", "Date of the development (local time).", required=True),
+        _TIME_PRECISION,
+        Field("kind", "str", "What kind of development.", required=True, allowed=MILESTONE_KINDS),
+        Field("area", "str", "Where it applies.", required=True, allowed=MILESTONE_AREAS),
+        Field("actors", "str", "Who took the step."),
+        Field("title", "str", "Short label for a timeline (at most 60 characters).", required=True),
+        Field("key", "str", "'yes': drawn as a labelled line on every timeline (a handful that "
+              "frame the story); blank: a marker with a hover.", allowed=("yes",)),
+        Field("description", "str", "One or two sentences in our own words.", required=True),
+        *_source_fields(),
+    ),
+)
+
 # Columns every event export carries, in this order (issue 2's canonical list first).
 EVENT_EXPORT_COLUMNS = [
     "event_id", "event_date", "event_type", "sub_event_type", "actor1", "actor2", "location",
@@ -221,8 +257,10 @@ EVENT_EXPORT_COLUMNS = [
     "fatalities", "source", "notes",
     "time_precision", "target", "fatalities_qualifier", "coord_source", "coord_issue",
     "source_publisher", "source_date", "source_title", "source_url", "dataset",
+    "fatalities_group", "partisan",
 ]
 
 JOIN_COLUMNS = ("admin1_code", "admin1_name", "region", "coord_issue")
 
-ALL_SCHEMAS = {s.name: s for s in (EVENTS, SITES, DEPLOYMENTS, TROOP_LEVELS, TRANSITION)}
+ALL_SCHEMAS = {s.name: s for s in (EVENTS, SITES, DEPLOYMENTS, TROOP_LEVELS, TRANSITION,
+                                    MILESTONES)}

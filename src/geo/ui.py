@@ -14,9 +14,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from geo import aggregate, figures, filters, lod
+from geo import aggregate, coverage, figures, filters, lod
 from geo.boundaries import BOUNDARY_CAVEAT, BoundaryError, load_admin1, load_configured_admin1, load_regions
-from geo.datasets import load
+from geo.datasets import DATASETS, load
 from geo.filters import LAYERS, Filter
 from geo.join import assign_admin1
 from geo.schemas import EVENT_TYPES, GEO_PRECISION
@@ -39,13 +39,15 @@ class Data:
     admin1: gpd.GeoDataFrame
     regions: gpd.GeoDataFrame
     events: gpd.GeoDataFrame
-    sites: gpd.GeoDataFrame
+    sites: gpd.GeoDataFrame  # foreign-force sites (with a deployment row), see aggregate
     deployments: gpd.GeoDataFrame
     troop_levels: pd.DataFrame
     transition: pd.DataFrame
     issues: pd.DataFrame
     boundary_error: str | None
     as_of: pd.Timestamp | None
+    milestones: pd.DataFrame
+    coverage: pd.DataFrame  # per table: rows, first and last reported date (geo.coverage)
 
     @property
     def admin1_names(self) -> dict[str, str]:
@@ -84,8 +86,7 @@ def _load_data(version: float) -> Data:
         admin1, error = load_configured_admin1(), None
     except BoundaryError as exc:  # a bad GEO_BOUNDARIES setting must not take the app down
         admin1, error = load_admin1(), str(exc)
-    loaded = {name: load(name, admin1) for name in
-              ("events", "sites", "deployments", "troop_levels", "transition")}
+    loaded = {name: load(name, admin1) for name in DATASETS}
     issues = pd.concat([x.issues.assign(dataset=name) for name, x in loaded.items()],
                        ignore_index=True)
     events = loaded["events"].data.assign(dataset="curated")
@@ -102,8 +103,16 @@ def _load_data(version: float) -> Data:
                 for name in ("deployments", "troop_levels")}
     as_of = aggregate.as_of((events, "event_date"), (reported["deployments"], "as_of_date"),
                             (reported["troop_levels"], "as_of_date"))
-    return Data(admin1, load_regions(), events, loaded["sites"].data, loaded["deployments"].data,
-                loaded["troop_levels"].data, loaded["transition"].data, issues, error, as_of)
+    tables = {name: loaded[name].data for name in coverage.DATE_COLUMNS}
+    cover = coverage.coverage_table(tables)
+    if len(imported):
+        cover = pd.concat([cover, coverage.coverage_table(
+            {"events": imported.assign(event_date=pd.to_datetime(imported["event_date"]))})
+            .assign(table="imported events")], ignore_index=True)
+    sites = aggregate.foreign_force_sites(loaded["sites"].data, loaded["deployments"].data)
+    return Data(admin1, load_regions(), events, sites, loaded["deployments"].data,
+                loaded["troop_levels"].data, loaded["transition"].data, issues, error, as_of,
+                loaded["milestones"].data, cover)
 
 
 # ---------------------------------------------------------------- filter sidebar and URL
@@ -232,13 +241,39 @@ def http_links(urls: pd.Series) -> pd.Series:
 
 # ---------------------------------------------------------------- page furniture
 
+COVERAGE_LABELS = {"events": "events", "imported events": "imported events",
+                   "deployments": "deployments", "troop_levels": "troop levels"}
+
+
+def coverage_text(cover: pd.DataFrame) -> str:
+    """'Coverage: events 27 Dec 2019 – 20 Nov 2026 · deployments …': what the data spans, so
+    an empty stretch is not read as a quiet one."""
+    parts = [f"{COVERAGE_LABELS[r.table]} {r.first:%d %b %Y} – {r.last:%d %b %Y}"
+             for r in cover.itertuples() if r.table in COVERAGE_LABELS and pd.notna(r.first)]
+    return "Coverage: " + " · ".join(parts) if parts else "Coverage: no dated rows"
+
+
+def timeline_figure(data: Data, tl: pd.DataFrame, **kwargs) -> go.Figure:
+    """A page's timeline: the key dates and milestones, and the data's coverage shaded."""
+    return figures.timeline_chart(tl, key_dates(data), coverage=events_coverage(data), **kwargs)
+
+
+def key_dates(data: Data) -> pd.DataFrame:
+    return aggregate.key_dates(data.events, data.transition, data.milestones)
+
+
+def events_coverage(data: Data) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """First and last event date over the curated and imported events (for timelines)."""
+    rows = data.coverage[data.coverage["table"].isin(["events", "imported events"])].dropna()
+    return (rows["first"].min(), rows["last"].max()) if len(rows) else None
+
+
 def page_header(title: str, data: Data, f: Filter, shown: int | None = None) -> None:
-    """Title plus the active filter and the data's as-of date, on every page."""
+    """Title plus the data's coverage dates and the active filter, on every page."""
     st.title(title)
-    as_of = f"{data.as_of:%d %B %Y}" if data.as_of is not None else "unknown"
     count = f" · {shown} of {len(data.events)} events shown" if shown is not None else ""
     # md_escape: the filter holds whatever a shared link's ?actor= said
-    st.caption(md_escape(f"Data as of {as_of}{count} · Filter: "
+    st.caption(md_escape(f"{coverage_text(data.coverage)}{count} · Filter: "
                          f"{filters.describe(f, data.admin1_names)}"))
     for notice in st.session_state.get("_url_notices", []):
         st.warning(f"Link parameter ignored: {md_escape(notice)}", icon="⚠️")

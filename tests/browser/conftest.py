@@ -59,7 +59,7 @@ def serve(browser, store: Path, log_name: str = "streamlit.log",
         # console. Tests assert on what a user sees after that.
         warm = browser.new_page()
         warm.goto(url, wait_until="domcontentloaded")
-        warm.wait_for_selector("text=Data as of", timeout=ready_timeout_s * 1000)
+        warm.wait_for_selector("text=Coverage:", timeout=ready_timeout_s * 1000)
         warm.close()
         yield url
     finally:

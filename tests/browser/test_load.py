@@ -62,6 +62,6 @@ def test_a_page_link_works_as_the_first_request_after_a_start(browser, tmp_path:
                 settle(page, ms=300)
                 assert page.locator('[data-testid="stException"]').count() == 0
                 assert page.locator("h1").first.inner_text() == title
-                assert described in page.get_by_text("Data as of").first.inner_text()
+                assert described in page.get_by_text("Coverage:").first.inner_text()
         finally:
             page.close()

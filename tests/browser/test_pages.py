@@ -39,7 +39,7 @@ _CHARTS_READY = """() => {
 
 def settle(page, ms: int = 1500) -> None:
     """Wait until Streamlit has finished its run and every chart and map has drawn."""
-    page.wait_for_selector("text=Data as of", timeout=90_000)
+    page.wait_for_selector("text=Coverage:", timeout=90_000)
     page.wait_for_timeout(500)
     page.wait_for_function(_CHARTS_READY, timeout=90_000, polling=250)
     page.wait_for_timeout(ms)
@@ -58,8 +58,9 @@ def map_canvas(page, index: int = 0):
 
 
 def shown_count(page) -> int:
-    caption = page.get_by_text("Data as of").first.inner_text()
-    return int(caption.split(" · ")[1].split(" of ")[0])
+    caption = page.get_by_text("Coverage:").first.inner_text()
+    part = next(p for p in caption.split(" · ") if p.endswith(" events shown"))
+    return int(part.split(" of ")[0])
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def test_page_renders_without_errors(app_url, tall_page, name):
     page.screenshot(path=str(ARTIFACTS / f"page_{name}.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator("h1").count() == 1
-    assert "Filter: no filter" in page.get_by_text("Data as of").first.inner_text()
+    assert "Filter: no filter" in page.get_by_text("Coverage:").first.inner_text()
     if name in ("overview", "map", "deployments", "regions"):
         shot = map_canvas(page).screenshot()
         (ARTIFACTS / f"map_{name}.png").write_bytes(shot)
@@ -157,7 +158,7 @@ def test_clicking_a_governorate_filters_to_it(app_url, page):
     page.wait_for_url("**gov=IQ-AN**", timeout=30_000)
     settle(page)
     page.screenshot(path=str(ARTIFACTS / "map_after_click.png"))
-    caption = page.get_by_text("Data as of").first.inner_text()
+    caption = page.get_by_text("Coverage:").first.inner_text()
     assert "governorates: Anbar" in caption
     assert "gov=IQ-AN" in page.url
 
@@ -168,7 +169,7 @@ def test_download_equals_the_filtered_table(app_url, page, tmp_path):
     f, notices = filters.from_query_params({"region": "Kurdistan Region", "start": "2020-01-01"})
     assert not notices
     expected = export_frame(filters.apply(load("events").data.assign(dataset="curated"), f), "events")
-    assert 0 < len(expected) < 44
+    assert 0 < len(expected) < len(load("events").data)
     with page.expect_download() as dl:
         page.get_by_role("button", name="Events as CSV").click()
     path = tmp_path / dl.value.suggested_filename
