@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import ui
+from geo.app import ui
 
 st.set_page_config(page_title="Iraq security dashboard", layout="wide")
 

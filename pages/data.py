@@ -7,10 +7,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo import downloads, filters, ingest, ingest_formats, ui
-from geo.export import FORMATS, export_frame, to_csv_text
-from geo.schemas import ALL_SCHEMAS, EVENT_TYPES
-from geo.validate import SchemaError
+from geo.app import downloads, filters, ui
+from geo.data.export import FORMATS, export_frame, to_csv_text
+from geo.data.schemas import ALL_SCHEMAS, EVENT_TYPES
+from geo.data.validate import SchemaError
+from geo.sources import formats as ingest_formats
+from geo.sources import ingest
 
 data = ui.get_data()
 f = st.session_state["filter"]

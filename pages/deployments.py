@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from geo import aggregate, figures, filters, ui
+from geo.app import aggregate, figures, filters, ui
 
 data = ui.get_data()
 f = st.session_state["filter"]

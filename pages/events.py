@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from geo import aggregate, figures, filters, ui
-from geo.export import export_frame
+from geo.app import aggregate, figures, filters, ui
+from geo.data.export import export_frame
 
 TABLE_LIMIT = 5_000
 

@@ -5,11 +5,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from geo import figures, ui
-from geo.drafts import draft_events
-from geo.geoparse import geoparse, sentences
-from geo.ingest import ingest_frame
-from geo.schemas import EVENT_TYPES
+from geo.app import figures, ui
+from geo.data.schemas import EVENT_TYPES
+from geo.sources.drafts import draft_events
+from geo.sources.ingest import ingest_frame
+from geo.text.geoparse import geoparse, sentences
 
 data = ui.get_data()
 f = st.session_state["filter"]

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from geo import aggregate, figures, filters, ui
+from geo.app import aggregate, figures, filters, ui
 
 data = ui.get_data()
 f = st.session_state["filter"]

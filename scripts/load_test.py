@@ -2,7 +2,7 @@
 
 Why: Streamlit runs every session's script in a thread of one Python process, so what one user
 sees depends on what the others do. This starts the app on a store of SYNTHETIC events
-(`geo.synth`) and opens N headless sessions in ONE Chromium (a browser context each). All open a
+(`geo.tools.synth`) and opens N headless sessions in ONE Chromium (a browser context each). All open a
 page at the same moment; once all have, each loops for a bounded time through page switches
 (sidebar links), filter changes (the "Actor contains" box) and fresh visits by URL
 (`?type=Battles`, `?region=Kurdistan%20Region`, `?start=2022-01-01`, `?actor=Protesters`). Each
@@ -230,7 +230,7 @@ def free_port() -> int:
 
 def build_store(folder: Path, n: int, seed: int = 5) -> Path:
     """A store of n SYNTHETIC events (never real, never in data/)."""
-    from geo import synth
+    from geo.tools import synth
 
     folder.mkdir(parents=True, exist_ok=True)
     synth.write(synth.synthesize(n, seed=seed), folder / "events.parquet", "parquet")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from cli_run import GEO, ROOT, run_geo  # noqa: F401  (re-exported for older imports)
 
-from geo.boundaries import load_admin1
+from geo.spatial.boundaries import load_admin1
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.schemas import EVENTS
+from geo.data.schemas import EVENTS
 
 
 def synthetic_event(i: int = 1, **overrides: str) -> dict[str, str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo.actors import FAMILY_ORDER, OTHER, actor_family
-from geo.datasets import load
+from geo.app.actors import FAMILY_ORDER, OTHER, actor_family
+from geo.sources.curated import load
 
 
 @pytest.mark.parametrize(("actor", "family"), [

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo import aggregate
-from geo.datasets import load
+from geo.app import aggregate
+from geo.sources.curated import load
 
 
 @pytest.fixture(scope="module")

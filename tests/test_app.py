@@ -11,8 +11,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from geo import aggregate
-from geo.datasets import load
+from geo.app import aggregate
+from geo.sources.curated import load
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "streamlit_app.py")
@@ -164,7 +164,7 @@ def test_filter_change_does_no_file_io(monkeypatch):
         raise AssertionError("file read during a rerun")
 
     for target in ("pandas.read_csv", "geopandas.read_file", "geopandas.read_parquet",
-                   "geo.datasets.read_csv_text", "pyogrio.read_dataframe"):
+                   "geo.sources.curated.read_csv_text", "pyogrio.read_dataframe"):
         monkeypatch.setattr(target, forbidden)
     at.multiselect(key="f_types").set_value(["Strategic developments"]).run()
     assert not at.exception
@@ -215,8 +215,8 @@ def test_geoparse_page_finds_places_and_saves_drafts(monkeypatch, tmp_path):
 
 
 def test_data_page_imports_an_upload(monkeypatch, tmp_path):
-    from geo.ingest import ingest_file
-    from geo.store import read_events
+    from geo.data.store import read_events
+    from geo.sources.ingest import ingest_file
 
     monkeypatch.setenv("GEO_STORE", str(tmp_path))
     # The upload widget cannot be driven by AppTest; the page calls this same function, and the
@@ -232,7 +232,7 @@ def test_data_page_imports_an_upload(monkeypatch, tmp_path):
 def test_pages_at_scale_show_cells_and_a_bounded_table(monkeypatch, tmp_path):
     """12,000 SYNTHETIC stored events: over the point limit, so maps show cells (and say so) and
     the Events table lists the newest 5,000 while the counts cover all of them."""
-    from geo import synth
+    from geo.tools import synth
 
     monkeypatch.setenv("GEO_STORE", str(tmp_path))
     synth.write(synth.synthesize(12_000, seed=9), tmp_path / "events.parquet", "parquet")

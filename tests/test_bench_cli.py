@@ -31,7 +31,7 @@ def test_bench_refuses_bad_sizes_in_one_line(geo_cli):
 def test_misspellings_change_names_but_keep_them_recognisable():
     import numpy as np
 
-    from geo.bench import misspell
+    from geo.tools.bench import misspell
 
     names = pd.Series(["Baghdad", "Al-Qaim", "Fallujah", "Erbil", "Sulaymaniyah"] * 200)
     out = misspell(names, np.random.default_rng(0))

@@ -8,9 +8,9 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from geo.admin1_table import ADMIN1
-from geo.boundaries import load_outline, load_regions
-from geo.crs import EQUAL_AREA
+from geo.data.crs import EQUAL_AREA
+from geo.spatial.admin1_table import ADMIN1
+from geo.spatial.boundaries import load_outline, load_regions
 
 ISO_CODES = {
     "IQ-AN", "IQ-AR", "IQ-BA", "IQ-BB", "IQ-BG", "IQ-DA", "IQ-DI", "IQ-DQ", "IQ-KA", "IQ-KI",

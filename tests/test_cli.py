@@ -7,8 +7,8 @@ import io
 import pandas as pd
 import pytest
 
-from geo.datasets import load
-from geo.export import export_frame, read_back, to_csv_text
+from geo.data.export import export_frame, read_back, to_csv_text
+from geo.sources.curated import load
 
 SUBCOMMANDS = [["locate"], ["export"], ["validate"], ["boundaries"], ["data"],
                ["data", "build-boundaries"], ["data", "coverage"]]
@@ -81,7 +81,7 @@ def test_validate_shipped_data_is_clean(geo_cli):
 
 
 def test_data_coverage_prints_the_tables_dates_and_the_readme_block(geo_cli, tmp_path):
-    from geo import coverage
+    from geo.app import coverage
 
     res = geo_cli("data", "coverage")
     assert res.returncode == 0, res.stderr

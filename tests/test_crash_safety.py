@@ -1,7 +1,7 @@
 """Nothing lost (issue 6): a `kill -9` in the middle of `geo ingest` leaves the store as it was;
 two ingests at once into one store both land; every rejected row is written out.
 
-The store is replaced by rename (geo.atomic): a temporary `.events.parquet.*.tmp.parquet` is
+The store is replaced by rename (geo.data.atomic): a temporary `.events.parquet.*.tmp.parquet` is
 written beside it and renamed over it only when complete, under the store's exclusive lock.
 All data is SYNTHETIC (tests/fixtures/hostile/make_hostile.py).
 """
@@ -21,8 +21,8 @@ import pandas as pd
 import pytest
 from cli_run import GEO, ROOT
 
-from geo import ingest
-from geo.store import EVENTS_FILE, read_events
+from geo.data.store import EVENTS_FILE, read_events
+from geo.sources import ingest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "hostile"))
 import make_hostile as mh  # noqa: E402

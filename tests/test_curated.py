@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo.datasets import DATASETS, load
+from geo.sources.curated import DATASETS, load
 
 EXPECTED_SITE_GOVERNORATE = {
     # Coordinates from Wikipedia infoboxes (sites.csv); governorates are the sites' known ones.
@@ -156,8 +156,8 @@ def test_milestones_are_short_sourced_labels(loaded):
 
 
 def test_data_readme_coverage_matches_the_data(loaded):
-    from geo import coverage
-    from geo.paths import curated_dir
+    from geo.app import coverage
+    from geo.data.paths import curated_dir
 
     tables = {n: loaded[n].data for n in coverage.DATE_COLUMNS}
     block = coverage.readme_block(curated_dir().parent / "README.md")
@@ -165,7 +165,7 @@ def test_data_readme_coverage_matches_the_data(loaded):
 
 
 def test_partisan_figures_are_shown_but_not_counted(loaded):
-    from geo import aggregate
+    from geo.app import aggregate
 
     levels = loaded["troop_levels"].data
     flagged = levels[levels.partisan.notna()]

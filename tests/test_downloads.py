@@ -9,10 +9,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from geo import downloads, filters
-from geo.datasets import load
-from geo.export import FORMATS, export_frame, read_back
-from geo.filters import Filter
+from geo.app import downloads, filters
+from geo.app.filters import Filter
+from geo.data.export import FORMATS, export_frame, read_back
+from geo.sources.curated import load
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from geo.drafts import draft_events
-from geo.geoparse import geoparse, sentences
-from geo.ingest import ingest_frame
-from geo.store import read_events
+from geo.data.store import read_events
+from geo.sources.drafts import draft_events
+from geo.sources.ingest import ingest_frame
+from geo.text.geoparse import geoparse, sentences
 
 TEXT = ("SYNTHETIC TEST TEXT. In this invented example, a drone is reported near Erbil air base. "
         "A second invented line mentions Kirkuk.")

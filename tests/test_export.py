@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo.datasets import load
-from geo.export import FORMATS, export_frame, neutralise_formulas, read_back, to_csv_text, write
+from geo.data.export import FORMATS, export_frame, neutralise_formulas, read_back, to_csv_text, write
+from geo.sources.curated import load
 
 
 def test_formula_cells_are_neutralised():

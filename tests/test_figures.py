@@ -10,10 +10,10 @@ import pytest
 from pyproj import Geod
 from synthetic import synthetic_event, synthetic_events
 
-from geo import aggregate, figures
-from geo.boundaries import load_regions
-from geo.datasets import load
-from geo.filters import LAYERS
+from geo.app import aggregate, figures
+from geo.app.filters import LAYERS
+from geo.sources.curated import load
+from geo.spatial.boundaries import load_regions
 
 
 @pytest.fixture(scope="module")
@@ -78,9 +78,9 @@ def test_rings_are_at_the_right_distance(data):
 def test_data_text_is_escaped_in_hover(admin1):
     ev = synthetic_events([synthetic_event(1, location="<img src=x onerror=alert(1)>",
                                            actor1="<script>alert(1)</script>")])
-    from geo.join import assign_admin1
-    from geo.schemas import EVENTS
-    from geo.validate import validate
+    from geo.data.schemas import EVENTS
+    from geo.data.validate import validate
+    from geo.spatial.join import assign_admin1
 
     events = assign_admin1(validate(ev, EVENTS).data, admin1)
     trace = figures.event_traces(events)[0]

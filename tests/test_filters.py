@@ -7,9 +7,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from geo import filters
-from geo.datasets import load
-from geo.filters import Filter
+from geo.app import filters
+from geo.app.filters import Filter
+from geo.sources.curated import load
 
 
 @pytest.fixture(scope="module")

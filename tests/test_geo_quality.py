@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.evaluate import evaluate_geocoder, evaluate_geoparser
+from geo.text.evaluate import evaluate_geocoder, evaluate_geoparser
 
 FIXTURES = Path(__file__).parent / "fixtures" / "geocoding"
 

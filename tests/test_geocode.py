@@ -7,8 +7,9 @@ import io
 import pandas as pd
 import pytest
 
-from geo.gazetteer import load_places
-from geo.geocode import OUTPUT_COLUMNS, build_index, geocode, normalise
+from geo.text.gazetteer import load_places
+from geo.text.geocode import OUTPUT_COLUMNS, build_index, geocode
+from geo.text.names import normalise
 
 
 def test_normalise_folds_meaningless_differences():

@@ -28,13 +28,14 @@ import pandas as pd
 import pytest
 from cli_run import GEO, ROOT, run_geo
 
-from geo import ingest, paths
-from geo.boundaries import BoundaryError, load_configured_admin1
-from geo.export import export_frame, to_csv_text
-from geo.ingest_formats import detect_format, suggest_mapping
-from geo.join import locate
-from geo.store import EVENTS_FILE, read_events
-from geo.validate import SchemaError
+from geo.data import paths
+from geo.data.export import export_frame, to_csv_text
+from geo.data.store import EVENTS_FILE, read_events
+from geo.data.validate import SchemaError
+from geo.sources import ingest
+from geo.sources.formats import detect_format, suggest_mapping
+from geo.spatial.boundaries import BoundaryError, load_configured_admin1
+from geo.spatial.join import locate
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "hostile"))
 import make_hostile as mh  # noqa: E402
@@ -435,8 +436,8 @@ def run_measured(args: list[str], folder: Path) -> tuple[int, str, int]:
 UPLOAD_SCRIPT = """
 import shutil, sys
 from pathlib import Path
-from geo import ingest, ingest_formats
-from geo.boundaries import load_admin1
+from geo.sources import formats as ingest_formats, ingest
+from geo.spatial.boundaries import load_admin1
 src, store = Path(sys.argv[1]), sys.argv[2]
 content = src.read_bytes()
 tmp = ingest.save_upload(src.name, content)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.ingest import ingest_file
-from geo.store import read_events
+from geo.data.store import read_events
+from geo.sources.ingest import ingest_file
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo import ingest_formats as fmt
-from geo.join import assign_admin1
-from geo.schemas import EVENTS
-from geo.validate import SchemaError, read_csv_text, validate
+from geo.data.schemas import EVENTS
+from geo.data.validate import SchemaError, read_csv_text, validate
+from geo.sources import formats as fmt
+from geo.spatial.join import assign_admin1
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 _spec = importlib.util.spec_from_file_location("make_fixtures", FIXTURES / "make_fixtures.py")

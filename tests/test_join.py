@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo.admin1_table import GEONAMES_TO_ISO
-from geo.boundaries_build import geonames_places
-from geo.join import assign_admin1, coordinate_problems, locate
+from geo.spatial.admin1_table import GEONAMES_TO_ISO
+from geo.spatial.boundaries_build import geonames_places
+from geo.spatial.join import assign_admin1, coordinate_problems, locate
 
 # GeoNames populated places near the places the issue names and near the Kurdistan Region line.
 NEAR_BAGHDAD = ["Aţ Ţārmīyah", "Al Maḩmūdīyah", "Abū Ghurayb", "Sadr City", "Al Fallūjah",

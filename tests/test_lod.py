@@ -7,8 +7,9 @@ import pandas as pd
 import plotly
 import pytest
 
-from geo import figures, lod
-from geo.boundaries import load_admin1, load_regions
+from geo.app import figures
+from geo.spatial import lod
+from geo.spatial.boundaries import load_admin1, load_regions
 
 TYPES = np.array(["Battles", "Explosions/Remote violence", "Protests"])
 

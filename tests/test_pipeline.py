@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo.pipeline import (
+from geo.sources.pipeline import (
     SCHEDULER_ENV,
     SchedulerError,
     aggregate_dataset,
@@ -19,7 +19,7 @@ from geo.pipeline import (
     run_dask,
     run_local,
 )
-from geo.synth import synthesize, to_acled
+from geo.tools.synth import synthesize, to_acled
 
 N_ROWS = 600
 # (0-based data row, column, bad value, the column validation names): row i is file row i + 2.
@@ -160,7 +160,7 @@ def test_local_output_reads_back_too(acled_csv, admin1, local, tmp_path):
 
 
 def test_out_dir_inside_data_or_foreign_is_refused(acled_csv, tmp_path):
-    from geo import paths
+    from geo.data import paths
 
     with pytest.raises(ValueError, match="data folder"):
         run_local(acled_csv, out_dir=paths.data_dir() / "pipeline_out")

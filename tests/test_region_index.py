@@ -7,9 +7,9 @@ import pytest
 import shapely
 from shapely.geometry import box
 
-from geo.boundaries import load_admin1
-from geo.join import assign_admin1
-from geo.region_index import EMPTY, MIXED, build_index
+from geo.spatial.boundaries import load_admin1
+from geo.spatial.join import assign_admin1
+from geo.spatial.region_index import EMPTY, MIXED, build_index
 
 
 def sjoin_reference(lon: np.ndarray, lat: np.ndarray, admin1: gpd.GeoDataFrame) -> np.ndarray:

@@ -5,9 +5,9 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
 
-from geo import synth
-from geo.join import assign_admin1
-from geo.store import EVENTS_FILE, ROW_GROUP_ROWS, merge, read_events, write_events
+from geo.data.store import EVENTS_FILE, ROW_GROUP_ROWS, merge, read_events, write_events
+from geo.spatial.join import assign_admin1
+from geo.tools import synth
 
 
 def _store(tmp_path, n: int):

@@ -11,13 +11,14 @@ import pandas as pd
 import pytest
 from scipy.spatial import cKDTree
 
-from geo import paths, synth
-from geo.gazetteer import load_places
-from geo.ingest_formats import ACLED_COLUMNS, EXTRA_COLUMNS, detect_format, from_acled
-from geo.join import assign_admin1
-from geo.schemas import EVENT_TYPES, EVENTS, OUTSIDE_IRAQ
-from geo.store import read_events
-from geo.validate import read_csv_text, validate
+from geo.data import paths
+from geo.data.schemas import EVENT_TYPES, EVENTS, OUTSIDE_IRAQ
+from geo.data.store import read_events
+from geo.data.validate import read_csv_text, validate
+from geo.sources.formats import ACLED_COLUMNS, EXTRA_COLUMNS, detect_format, from_acled
+from geo.spatial.join import assign_admin1
+from geo.text.gazetteer import load_places
+from geo.tools import synth
 
 ROUND_TRIP = ["event_id", "event_date", "latitude", "longitude", "event_type", "sub_event_type",
               "fatalities", "time_precision", "geo_precision", "actor1", "actor2", "location",

@@ -8,8 +8,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo.boundaries import BoundaryError, load_admin1, parse_column_map
-from geo.join import locate
+from geo.spatial.boundaries import BoundaryError, load_admin1, parse_column_map
+from geo.spatial.join import locate
 
 POINTS = [(33.3152, 44.3661), (36.19, 44.01), (30.5, 47.8), (35.0, 38.0)]
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 from synthetic import synthetic_event, synthetic_events
 
-from geo.schemas import EVENTS
-from geo.validate import SchemaError, read_csv_noted, read_csv_text, validate
+from geo.data.schemas import EVENTS
+from geo.data.validate import SchemaError, read_csv_noted, read_csv_text, validate
 
 
 def test_good_rows_are_typed():

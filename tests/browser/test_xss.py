@@ -1,9 +1,9 @@
 """Hostile text in the event store, in a real browser: nothing it carries is executed, rendered
 as markup or made into a link; it shows as the literal text it is.
 
-The store holds a few SYNTHETIC events (`geo.synth`) whose free-text fields are script tags,
+The store holds a few SYNTHETIC events (`geo.tools.synth`) whose free-text fields are script tags,
 event-handler attributes, broken-out quotes and Markdown, and whose source_url is a javascript:
-or data: address. `geo.validate` refuses such addresses at ingest (checked below), but the store
+or data: address. `geo.data.validate` refuses such addresses at ingest (checked below), but the store
 is a file anyone can write, so the app must not trust it. Every page is opened, map points and
 chart bars are hovered (Plotly hover labels understand some HTML), the hostile event is picked in
 the Events page's detail view and an article full of tags is geoparsed. docs/security-browser.md
@@ -22,9 +22,10 @@ from conftest import ARTIFACTS, serve
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from test_pages import settle
 
-from geo import synth, ui
-from geo.schemas import EVENTS
-from geo.validate import validate
+from geo.app import ui
+from geo.data.schemas import EVENTS
+from geo.data.validate import validate
+from geo.tools import synth
 
 SCRIPT = "<script>window.__xss=1;alert(1)</script>"
 IMG = '<img src=x onerror="window.__xss=1;alert(1)">'
@@ -79,7 +80,7 @@ class Watch:
 
 
 def hostile_events() -> pd.DataFrame:
-    """SYNTHETIC events (geo.synth) whose free text is hostile and whose URLs are not http(s)."""
+    """SYNTHETIC events (geo.tools.synth) whose free text is hostile and whose URLs are not http(s)."""
     events = synth.synthesize(len(HOSTILE), seed=11, start="2025-01-01", end="2025-06-30")
     for i in range(len(HOSTILE)):
         for j, col in enumerate(TEXT_COLUMNS):

@@ -1,0 +1,581 @@
+"""Plotly figure builders: pure functions from (Geo)DataFrames to figures, no Streamlit here.
+
+Maps use MapLibre traces on an inline style (a plain background, no tiles, no glyphs), with an
+explicit centre and zoom, so they draw with no network. The optional OpenStreetMap raster layer
+simply shows nothing when offline.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import shapely
+from pyproj import Geod
+
+from geo.app import aggregate
+from geo.spatial import lod
+
+IRAQ_BOUNDS = {"west": 38.79, "east": 48.57, "south": 29.06, "north": 37.38}
+IRAQ_CENTER = {"lat": 33.3, "lon": 43.7}
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+             "#000000"]
+REGION_COLORS = {"Kurdistan Region": "#E69F00", "Federal Iraq": "#56B4E9"}
+EVENT_TYPE_COLORS = {
+    "Explosions/Remote violence": "#D55E00", "Battles": "#CC79A7",
+    "Violence against civilians": "#000000", "Protests": "#009E73", "Riots": "#F0E442",
+    "Strategic developments": "#0072B2",
+}
+SITE_COLOR = "#009E73"
+FILL_OPACITY = 0.25
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+_GEOD = Geod(ellps="WGS84")
+
+
+GLYPHS_URL = "app/static/glyphs/{fontstack}/{range}.pbf"  # served by Streamlit from static/
+LABEL_FONT = "DejaVu Sans Book"
+
+
+def map_style(dark: bool = False) -> dict:
+    """Inline MapLibre style: a background and our own glyphs, so nothing leaves the server."""
+    color = "#0E1117" if dark else "#FFFFFF"
+    return {"version": 8, "id": f"iraq-offline-{'dark' if dark else 'light'}", "name": "offline",
+            # Plotly prunes empty objects on re-render and MapLibre then rejects a style without
+            # "sources", so the style carries one empty GeoJSON source.
+            "sources": {"none": {"type": "geojson",
+                                 "data": {"type": "FeatureCollection", "features": []}}},
+            "glyphs": GLYPHS_URL, "layers": [
+        {"id": "background", "type": "background", "paint": {"background-color": color}}]}
+
+
+def fit_zoom(bounds: dict[str, float], height: int, width: int | None = None,
+             margin: float = 0.92) -> float:
+    """MapLibre zoom that fits `bounds` in a height x width px map (512 px world at zoom 0)."""
+    def merc(lat: float) -> float:
+        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+    lat_span = merc(bounds["north"]) - merc(bounds["south"])
+    lon_span = bounds["east"] - bounds["west"]
+    width = width or int(height * 1.6)
+    z_lat = math.log2(height * margin * 360 / (lat_span * 512))
+    z_lon = math.log2(width * margin * 360 / (lon_span * 512))
+    return round(min(z_lat, z_lon), 2)
+
+
+def plain(values: pd.Series) -> pd.Series:
+    """Text from data, escaped: Plotly hover labels understand a little HTML, data must not.
+    Only & < > are escaped: with no tag possible a quote is harmless, and Plotly would show
+    `&quot;` literally (it decodes only a few entities)."""
+    return values.fillna("").astype(str).map(lambda v: html.escape(v, quote=False))
+
+
+def geojson_url(collection: dict) -> str:
+    """A GeoJSON FeatureCollection as a data: URL, which plotly.js fetches like any URL. Why: a
+    nested dict of coordinates is deep-copied by Plotly several times per figure (a thousand
+    grid cells cost a third of a second); one string is copied for free. Same bytes on the wire."""
+    text = json.dumps(collection, separators=(",", ":"), allow_nan=False)
+    return "data:application/geo+json;base64," + base64.b64encode(text.encode()).decode("ascii")
+
+
+_GEOJSON_MEMO: dict[str, str] = {}
+
+
+def _geojson(gdf: gpd.GeoDataFrame, key: str) -> str:
+    """Polygons as a GeoJSON data: URL, remembered per (keys, geometry): every rerun of every
+    map page draws the same governorates."""
+    wkb = shapely.to_wkb(gdf.geometry.to_numpy())
+    sig = hashlib.sha1(b"|".join([*(str(k).encode() for k in gdf[key]), *wkb])).hexdigest()
+    if sig not in _GEOJSON_MEMO:
+        if len(_GEOJSON_MEMO) > 16:
+            _GEOJSON_MEMO.clear()
+        _GEOJSON_MEMO[sig] = geojson_url(json.loads(gdf[[key, "geometry"]].to_json(drop_id=True)))
+    return _GEOJSON_MEMO[sig]
+
+
+def _lines(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Polygon boundaries as one line trace: coordinates joined by NaN breaks (numpy arrays,
+    which Plotly passes on as one binary block instead of copying a list item by item)."""
+    rings = gdf.geometry.boundary.explode(index_parts=False).to_numpy()
+    xy, which = shapely.get_coordinates(rings, return_index=True)
+    return _with_breaks(xy[:, 0], which), _with_breaks(xy[:, 1], which)
+
+
+def _with_breaks(values: np.ndarray, part: np.ndarray) -> np.ndarray:
+    """NaN after the last value of each part: plotly.js does not connect across NaN."""
+    ends = np.flatnonzero(np.diff(part)) + 1
+    return np.insert(values.astype(float), np.append(ends, len(values)), np.nan)
+
+
+def boundary_trace(admin1: gpd.GeoDataFrame, dark: bool = False) -> go.Choroplethmap:
+    """Governorates with a light fill by region; hover shows the names; clickable."""
+    codes = list(admin1["admin1_code"])
+    colors = admin1["region"].map(REGION_COLORS).fillna("#BBBBBB").tolist()
+    scale = [[i / max(len(codes) - 1, 1), c] for i, c in enumerate(colors)]
+    return go.Choroplethmap(
+        geojson=_geojson(admin1, "admin1_code"), featureidkey="properties.admin1_code",
+        locations=codes, z=list(range(len(codes))), colorscale=scale, showscale=False,
+        marker={"opacity": FILL_OPACITY, "line": {"width": 0.8,
+                                                  "color": "#BBBBBB" if dark else "#555555"}},
+        customdata=np.stack([plain(admin1["admin1_name"]), plain(admin1["region"])], axis=1),
+        hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+        name="Governorates", showlegend=False,
+    )
+
+
+def choropleth_trace(admin1: gpd.GeoDataFrame, table: pd.DataFrame, metric: str, label: str
+                     ) -> go.Choroplethmap:
+    merged = admin1[["admin1_code", "admin1_name", "geometry"]].merge(
+        table[["admin1_code", metric]], on="admin1_code", how="left")
+    values = merged[metric].fillna(0).astype(float)
+    return go.Choroplethmap(
+        geojson=_geojson(merged, "admin1_code"), featureidkey="properties.admin1_code",
+        locations=merged["admin1_code"], z=values, colorscale="Cividis", reversescale=True,
+        marker={"opacity": 0.75, "line": {"width": 0.8, "color": "#555555"}},
+        colorbar={"title": {"text": label}, "thickness": 12, "len": 0.6},
+        customdata=np.stack([plain(merged["admin1_name"]), values], axis=1),
+        hovertemplate="%{customdata[0]}<br>" + label + ": %{customdata[1]}<extra></extra>",
+        name=label,
+    )
+
+
+def region_outline_trace(regions: gpd.GeoDataFrame, dark: bool = False) -> go.Scattermap:
+    lons, lats = _lines(regions)
+    return go.Scattermap(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
+                         line={"width": 2.5, "color": "#F5F5F5" if dark else "#222222"},
+                         name="Kurdistan Region / federal Iraq line")
+
+
+def event_traces(events: pd.DataFrame) -> list[go.Scattermap]:
+    """One trace per event type (colour) so the legend explains the colours; size ~ fatalities."""
+    traces = []
+    for etype, grp in events.groupby("event_type", observed=True, sort=True):
+        deaths = grp["fatalities"].astype("float64")
+        size = 8 + 4 * np.sqrt(deaths.fillna(0).clip(upper=50))
+        when = grp["event_date"].dt.strftime("%Y-%m-%d")
+        custom = np.stack([when, plain(grp["sub_event_type"]), plain(grp["location"]),
+                           plain(grp["actor1"]),
+                           deaths.map(lambda d: "unknown" if pd.isna(d) else f"{d:.0f}")], axis=1)
+        traces.append(go.Scattermap(
+            lat=grp["latitude"], lon=grp["longitude"], mode="markers",
+            marker={"size": size, "color": EVENT_TYPE_COLORS.get(str(etype), "#999999"),
+                    "opacity": 0.85},
+            customdata=custom, name=str(etype),
+            hovertemplate=("%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}<br>"
+                           "%{customdata[3]}<br>fatalities: %{customdata[4]}<extra></extra>"),
+        ))
+    return traces
+
+
+def density_trace(events: pd.DataFrame, radius: int = 25) -> go.Densitymap:
+    weight = 1 + events["fatalities"].astype("float64").fillna(0)
+    return go.Densitymap(lat=events["latitude"], lon=events["longitude"], z=weight, radius=radius,
+                         colorscale="Inferno", reversescale=True, showscale=False, opacity=0.6,
+                         name="Event density (weighted by fatalities)", hoverinfo="skip")
+
+
+def cell_trace(cells: pd.DataFrame, size: float, dark: bool = False) -> go.Choroplethmap:
+    """Occupied grid cells as squares coloured by log10(events): the map at scale (`geo.spatial.lod`)."""
+    ids = np.arange(len(cells)).astype(str)
+    x0, y0 = cells["lon0"].to_numpy(float), cells["lat0"].to_numpy(float)
+    ring = np.stack([np.stack([x0, y0], 1), np.stack([x0 + size, y0], 1),
+                     np.stack([x0 + size, y0 + size], 1), np.stack([x0, y0 + size], 1),
+                     np.stack([x0, y0], 1)], axis=1).round(5)
+    geojson = geojson_url({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": i, "geometry": {"type": "Polygon", "coordinates": [r]}}
+        for i, r in zip(ids, ring.tolist(), strict=True)]})
+    count = cells["events"].to_numpy(float)
+    top = max(float(np.log10(count.max())), 1.0) if len(count) else 1.0
+    ticks = [t for t in range(int(top) + 1)]
+    custom = np.stack([(y0 + size / 2).round(2).astype(str), (x0 + size / 2).round(2).astype(str),
+                       cells["events"].map("{:,}".format), cells["fatalities"].map("{:,}".format),
+                       plain(cells["top_type"])], axis=1)
+    return go.Choroplethmap(
+        geojson=geojson, locations=ids, z=np.log10(count), zmin=0, zmax=top,
+        colorscale="Inferno", reversescale=not dark,
+        marker={"opacity": 0.8, "line": {"width": 0}},
+        colorbar={"title": {"text": "events per cell"}, "thickness": 12, "len": 0.6,
+                  "tickvals": ticks, "ticktext": [f"{10 ** t:,}" for t in ticks]},
+        customdata=custom, name=f"Events ({size:g}° cells)", meta={"cell_deg": size},
+        hovertemplate=(f"{size:g}° cell at %{{customdata[0]}}°N %{{customdata[1]}}°E<br>"
+                       "%{customdata[2]} events, %{customdata[3]} known fatalities<br>"
+                       "most often: %{customdata[4]}<extra></extra>"),
+    )
+
+
+def cell_density_trace(cells: pd.DataFrame, size: float, radius: int = 25) -> go.Densitymap:
+    """The density layer at scale: cell centres weighted like single events (1 + fatalities)."""
+    return go.Densitymap(lat=cells["lat0"] + size / 2, lon=cells["lon0"] + size / 2,
+                         z=cells["weight"], radius=radius, colorscale="Inferno",
+                         reversescale=True, showscale=False, opacity=0.6,
+                         name="Event density (weighted by fatalities)", hoverinfo="skip",
+                         meta={"cell_deg": size})
+
+
+def site_trace(sites: pd.DataFrame, personnel: pd.Series | None = None) -> go.Scattermap:
+    """Sites as diamonds-by-colour circles; size grows with published personnel where known."""
+    placed = sites[sites["latitude"].notna()]
+    people = (personnel.reindex(placed["site_id"]).to_numpy(dtype=float)
+              if personnel is not None else np.full(len(placed), np.nan))
+    size = np.where(np.isnan(people), 12, 12 + 3 * np.sqrt(np.nan_to_num(people) / 50))
+    label = np.where(np.isnan(people), "personnel: not published",
+                     np.char.add("personnel (latest published): ",
+                                 np.nan_to_num(people).astype(int).astype(str)))
+    return go.Scattermap(
+        lat=placed["latitude"], lon=placed["longitude"], mode="markers",
+        marker={"size": size, "color": SITE_COLOR, "opacity": 0.9},
+        customdata=np.stack([plain(placed["name"]), plain(placed["kind"]), label], axis=1),
+        hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
+        name="Foreign-force sites",
+    )
+
+
+def ring_trace(sites: pd.DataFrame, radii_km: tuple[float, ...], points: int = 72) -> go.Scattermap:
+    """Geodesic circles around sites (attack ranges), drawn as one line trace."""
+    placed = sites[sites["latitude"].notna()]
+    az = np.linspace(0, 360, points + 1)
+    n = len(placed)
+    part = np.repeat(np.arange(n * len(radii_km)), points + 1)
+    lon0 = np.tile(np.repeat(placed["longitude"].to_numpy(float), points + 1), len(radii_km))
+    lat0 = np.tile(np.repeat(placed["latitude"].to_numpy(float), points + 1), len(radii_km))
+    dist = np.repeat(np.asarray(radii_km, dtype=float) * 1000.0, n * (points + 1))
+    lon, lat, _ = _GEOD.fwd(lon0, lat0, np.tile(az, n * len(radii_km)), dist)
+    lons, lats = _with_breaks(lon, part), _with_breaks(lat, part)
+    km = ", ".join(f"{r:g}" for r in radii_km)
+    return go.Scattermap(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
+                         line={"width": 1.2, "color": "#CC79A7"}, name=f"Rings {km} km")
+
+
+def label_trace(admin1: gpd.GeoDataFrame, dark: bool = False) -> go.Scattermap:
+    """Governorate names as text, placed at a point inside each polygon."""
+    pts = admin1.geometry.representative_point()
+    return go.Scattermap(lon=pts.x, lat=pts.y, mode="text", text=plain(admin1["admin1_name"]),
+                         textfont={"size": 12, "color": "#EEEEEE" if dark else "#222222",
+                                   "family": LABEL_FONT},
+                         hoverinfo="skip", name="Labels", showlegend=False)
+
+
+def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.DataFrame,
+                sites: pd.DataFrame, layers: tuple[str, ...], *, table: pd.DataFrame | None = None,
+                metric: str = "events", metric_label: str = "Events",
+                rings_km: tuple[float, ...] = (), personnel: pd.Series | None = None,
+                height: int = 620, width: int | None = None, dark: bool = False,
+                point_limit: int = lod.POINT_LIMIT) -> go.Figure:
+    """The map with the requested layers, drawn bottom to top. `width` is the expected width in
+    pixels (the zoom is chosen so that Iraq fits); Plotly itself fills the container. Above
+    `point_limit` events, events and density are drawn from grid cells (`geo.spatial.lod`)."""
+    fig = go.Figure()
+    cells, size = None, None
+    if lod.use_cells(len(events), point_limit) and {"events", "density"} & set(layers):
+        cells, size = lod.grid_cells(events)
+    if "choropleth" in layers and table is not None:
+        fig.add_trace(choropleth_trace(admin1, table, metric, metric_label))
+    elif "boundaries" in layers:
+        fig.add_trace(boundary_trace(admin1, dark))
+    if "boundaries" in layers and "choropleth" in layers:
+        lons, lats = _lines(admin1)
+        fig.add_trace(go.Scattermap(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
+                                    line={"width": 0.8, "color": "#555555"}, showlegend=False,
+                                    name="Governorate lines"))
+    if "regions" in layers:
+        fig.add_trace(region_outline_trace(regions, dark))
+    if "density" in layers and len(events):
+        fig.add_trace(density_trace(events) if cells is None else cell_density_trace(cells, size))
+    if "rings" in layers and rings_km and len(sites):
+        fig.add_trace(ring_trace(sites, rings_km))
+    if "sites" in layers and len(sites):
+        fig.add_trace(site_trace(sites, personnel))
+    if "events" in layers and cells is not None:
+        fig.add_trace(cell_trace(cells, size, dark))
+    elif "events" in layers and len(events):
+        for trace in event_traces(events):
+            fig.add_trace(trace)
+    if "labels" in layers:
+        fig.add_trace(label_trace(admin1, dark))
+    # Every MapLibre symbol layer asks for glyphs of its font: point them all at the shipped one.
+    fig.update_traces(textfont_family=LABEL_FONT, selector={"type": "scattermap"})
+    map_layout: dict = {"style": map_style(dark), "center": IRAQ_CENTER,
+                        "zoom": fit_zoom(IRAQ_BOUNDS, height, width)}
+    if "basemap" in layers:
+        map_layout["layers"] = [{"below": "traces", "sourcetype": "raster", "source": [OSM_TILES],
+                                 "sourceattribution": "© OpenStreetMap contributors",
+                                 "opacity": 0.8}]
+    fig.update_layout(
+        map=map_layout, height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        legend={"orientation": "h", "y": 0.0, "x": 0.0, "yanchor": "bottom",
+                "bgcolor": "rgba(14,17,23,0.7)" if dark else "rgba(255,255,255,0.8)",
+                "font": {"color": "#EEEEEE" if dark else "#222222"}},
+        uirevision="iraq-map",  # keeps the user's pan and zoom across reruns
+        clickmode="event+select",
+    )
+    return fig
+
+
+MAP_COLUMNS = ("event_id", "event_date", "event_type", "sub_event_type", "location", "actor1",
+               "actor2", "target", "fatalities", "latitude", "longitude", "admin1_code",
+               "admin1_name", "region", aggregate.ATTACK_COLUMN)
+
+
+def map_columns(events: pd.DataFrame) -> list[str]:
+    """The columns the maps and the governorate table read: what a map page needs to filter."""
+    return [c for c in MAP_COLUMNS if c in events.columns]
+
+
+def map_page_figure(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.DataFrame,
+                    sites: pd.DataFrame, deployments: pd.DataFrame, layers: tuple[str, ...],
+                    metric: str = "events", rings_km: tuple[float, ...] = (50, 100),
+                    width: int = 900, dark: bool = False) -> go.Figure:
+    """Everything the Map page draws for a filtered set of events (the app and `geo bench`)."""
+    table = aggregate.admin1_table(events, sites, admin1)
+    return layered_map(admin1, regions, events, sites, layers, table=table, metric=metric,
+                       metric_label=aggregate.METRICS[metric], rings_km=rings_km,
+                       personnel=aggregate.latest_personnel(deployments), width=width, dark=dark)
+
+
+def overview_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame | None = None,
+                 sites: pd.DataFrame | None = None, height: int = 420, width: int = 400,
+                 dark: bool = False) -> go.Figure:
+    """A compact map: governorates, events and sites."""
+    layers = ("boundaries", "events", "sites")
+    empty = pd.DataFrame(columns=["latitude", "longitude"])
+    return layered_map(admin1, admin1.iloc[:0], events if events is not None else empty,
+                       sites if sites is not None else empty, layers, height=height, width=width,
+                       dark=dark)
+
+
+def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_type",
+                   title: str = "", coverage: tuple[pd.Timestamp, pd.Timestamp] | None = None
+                   ) -> go.Figure:
+    """Stacked bars of events per period. Key dates are labelled vertical lines, the other
+    milestones small markers along the top (hover for what happened). Outside `coverage` (the
+    data's first and last date) the axis is shaded: no data there is not the same as quiet."""
+    fig = go.Figure()
+    for value, grp in tl.groupby(by, observed=True, sort=True):
+        fig.add_bar(x=grp["period"], y=grp["events"], name=str(value),
+                    marker_color={**EVENT_TYPE_COLORS, **REGION_COLORS}.get(str(value)),
+                    hovertemplate="%{x|%b %Y}: %{y} events<extra>" + str(value) + "</extra>")
+    if "key" not in key_dates:
+        key_dates = key_dates.assign(key=True, description="")
+    dates = pd.concat([tl["period"], key_dates["date"]]).dropna()
+    lo, hi = (dates.min(), dates.max()) if len(dates) else (None, None)
+    # Key dates: a numbered line each, and the numbered list under the chart (labels written
+    # beside the lines covered each other as soon as two lines were close).
+    lines = key_dates[key_dates["key"].astype(bool)].reset_index(drop=True)
+    listed = []
+    for i, row in lines.iterrows():
+        fig.add_vline(x=row["date"], line_dash="dot", line_color="#666666")
+        fig.add_annotation(x=row["date"], y=1.0, yref="paper", yanchor="top", text=str(i + 1),
+                           showarrow=False, font={"size": 10}, bgcolor="rgba(128,128,128,0.25)",
+                           hovertext=html.escape(f"{row['label']}: {row['description']}"[:200],
+                                                 quote=False))
+        listed.append(f"{i + 1} {row['date']:%d %b %Y}: {html.escape(str(row['label']), quote=False)}")
+    plot_px, top = 300, (44 if title else 24)  # below the plot: ticks, legend, then the list
+    if listed:
+        fig.add_annotation(x=0, xref="paper", xanchor="left", y=-100 / plot_px, yref="paper",
+                           yanchor="top", align="left", showarrow=False, font={"size": 11},
+                           text="<br>".join(listed))
+    for _, row in key_dates[~key_dates["key"].astype(bool)].iterrows():
+        fig.add_annotation(x=row["date"], y=1.0, yref="paper", yanchor="bottom", text="◆",
+                           showarrow=False, font={"size": 10, "color": OKABE_ITO[5]},
+                           hovertext=html.escape(f"{row['date']:%d %b %Y}: {row['label']}",
+                                                 quote=False))
+    if lo is not None:
+        start, end = lo - pd.Timedelta(days=45), hi + pd.Timedelta(days=60)
+        if coverage is not None:  # shade what the axis shows beyond the data, and say so
+            for x0, x1, text, wide in (
+                    (start, coverage[0], f"no data before {coverage[0]:%d %b %Y}", 90),
+                    (coverage[1], end, f"no data after {coverage[1]:%d %b %Y}", 30)):
+                if x1 > x0:
+                    fig.add_vrect(x0=x0, x1=x1, fillcolor="#999999", opacity=0.18, line_width=0,
+                                  layer="below")
+                if x1 - x0 > pd.Timedelta(days=wide):  # a narrow margin is only axis padding
+                    fig.add_annotation(x=x0 + (x1 - x0) / 2, y=0.5, yref="paper", text=text,
+                                       textangle=-90, showarrow=False,
+                                       font={"size": 10, "color": "#777777"})
+        fig.update_xaxes(range=[start, end])
+    bottom = 100 + 16 * len(listed) + 10 if listed else 100
+    fig.update_layout(barmode="stack", title=title, height=top + plot_px + bottom,
+                      yaxis_title="events", margin={"l": 10, "r": 10, "t": top, "b": bottom},
+                      legend={"orientation": "h", "y": -28 / plot_px, "yanchor": "top"})
+    return fig
+
+
+def bar_chart(df: pd.DataFrame, label_col: str, value_col: str = "events", title: str = "",
+              color: str = OKABE_ITO[4]) -> go.Figure:
+    data = df.sort_values(value_col)
+    fig = go.Figure(go.Bar(x=data[value_col], y=plain(data[label_col]), orientation="h",
+                           marker_color=color,
+                           hovertemplate="%{y}: %{x}<extra></extra>"))
+    fig.update_layout(title=title, height=max(220, 28 * len(data) + 80),
+                      margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10})
+    return fig
+
+
+def troop_chart(levels: pd.DataFrame, key_dates: pd.DataFrame) -> go.Figure:
+    """National totals per force (US forces apart from coalition figures): US reports as a step
+    line, other forces' reports as dots, plans as open diamonds, and figures from partisan
+    outlets as crosses, shown but kept out of the lines. Key dates as dotted lines."""
+    fig = go.Figure()
+    dated = levels[levels["as_of_date"].notna()].sort_values("as_of_date")
+    partisan = dated.get("partisan", pd.Series("", index=dated.index)).fillna("").astype(str)
+    is_partisan = partisan.str.strip() != ""
+    forces = list(dict.fromkeys(dated["force"]))
+    for i, force in enumerate(forces):
+        color = (OKABE_ITO[4], OKABE_ITO[0], OKABE_ITO[2], OKABE_ITO[6])[i % 4]
+        for kind in ("reported", "planned"):
+            grp = dated[(dated["force"] == force) & (dated["status_kind"] == kind) & ~is_partisan]
+            if grp.empty:
+                continue
+            custom = np.stack([plain(grp["personnel_qualifier"]), plain(grp["source_publisher"])],
+                              axis=1)
+            # US totals are reported often enough to hold until the next report (a step line);
+            # sparse coalition figures and plans stand alone (a line would invent continuity).
+            step = kind == "reported" and force == aggregate.US_FORCES
+            fig.add_scatter(x=grp["as_of_date"], y=grp["personnel"],
+                            mode="lines+markers" if step else "markers",
+                            name=f"{force} ({kind})", line={"color": color},
+                            marker={"symbol": "circle" if kind == "reported" else "diamond-open",
+                                    "size": 8 if kind == "reported" else 12, "color": color},
+                            line_shape="hv", customdata=custom,
+                            hovertemplate="%{x|%d %b %Y}: %{customdata[0]} %{y}<br>"
+                                          "%{customdata[1]}<extra></extra>")
+    flagged = dated[is_partisan]
+    if len(flagged):
+        custom = np.stack([plain(flagged["force"]), plain(flagged["personnel_qualifier"]),
+                           plain(partisan[is_partisan])], axis=1)
+        fig.add_scatter(x=flagged["as_of_date"], y=flagged["personnel"], mode="markers",
+                        name="partisan outlet (not in the lines)",
+                        marker={"symbol": "x", "size": 10, "color": "#999999"},
+                        customdata=custom,
+                        hovertemplate="%{x|%d %b %Y}: %{customdata[0]}, %{customdata[1]} %{y}"
+                                      "<br>source: %{customdata[2]}<extra></extra>")
+    key = key_dates[key_dates["key"].astype(bool)] if "key" in key_dates else key_dates
+    for _, row in key.iterrows():
+        fig.add_vline(x=row["date"], line_dash="dot", line_color="#888888")
+    fig.update_layout(height=360, yaxis_title="troops in Iraq (national totals)",
+                      yaxis_rangemode="tozero", margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      legend={"orientation": "h"})
+    return fig
+
+
+def transition_timeline(transition: pd.DataFrame, today: pd.Timestamp | None = None) -> go.Figure:
+    """Phases as bars: planned and reported on separate rows, so they are never confused. A
+    reported row with a start but no end runs to today; a row with no dates is left to the table."""
+    today = today or pd.Timestamp.today().normalize()
+    transition = transition.copy()
+    planned = transition["status_kind"] == "planned"
+    # A planned phase without a stated start follows the previous planned phase.
+    previous_end = transition[planned].sort_values("phase")["end_date"].shift()
+    transition.loc[planned, "start_date"] = transition.loc[planned, "start_date"].fillna(previous_end)
+    df = transition[transition["start_date"].notna() & (transition["end_date"].notna()
+                                                        | (transition["status_kind"] == "reported"))].copy()
+    df["finish"] = df["end_date"].fillna(today)
+    df["row"] = ("Phase " + df["phase"].astype(str) + " · " + df["area"] + " (" + df["status_kind"]
+                 + ")")
+    fig = go.Figure()
+    for kind, color in (("planned", OKABE_ITO[1]), ("reported", OKABE_ITO[4])):
+        grp = df[df["status_kind"] == kind]
+        if grp.empty:
+            continue
+        ongoing = np.where(grp["end_date"].isna(), " (ongoing)", "")
+        fig.add_bar(y=grp["row"], x=(grp["finish"] - grp["start_date"]).dt.days * 86_400_000,
+                    base=grp["start_date"], orientation="h", name=kind, marker_color=color,
+                    customdata=np.stack([plain(grp["description"].str.slice(0, 160)),
+                                         grp["finish"].dt.strftime("%d %b %Y") + ongoing], axis=1),
+                    hovertemplate="%{base|%d %b %Y} → %{customdata[1]}<br>%{customdata[0]}"
+                                  "<extra></extra>")
+    fig.add_vline(x=today, line_color="#D55E00", line_dash="dot")
+    fig.add_annotation(x=today, y=1.02, yref="paper", text="today", showarrow=False)
+    fig.update_layout(barmode="overlay", height=300, xaxis_type="date",
+                      margin={"l": 10, "r": 10, "t": 20, "b": 10}, legend={"orientation": "h"})
+    return fig
+
+
+def site_status_chart(deployments: pd.DataFrame) -> go.Figure:
+    """Every dated report about a site as a dot: where the data says forces were, and when."""
+    dep = deployments.assign(when=deployments["as_of_date"].fillna(deployments["end_date"])
+                             .fillna(deployments["start_date"])).dropna(subset=["when"])
+    dep = dep.sort_values(["region", "site_name"])
+    palette = {"present": OKABE_ITO[2], "reduced": OKABE_ITO[0], "handed over": OKABE_ITO[4],
+               "withdrawn": OKABE_ITO[5], "unknown": "#999999"}
+    fig = go.Figure()
+    for (kind, status), grp in dep.groupby(["status_kind", "status"], sort=True):
+        fig.add_scatter(x=grp["when"], y=plain(grp["site_name"] + " · " + grp["region"].astype(str)),
+                        mode="markers", name=f"{status} ({kind})",
+                        marker={"color": palette.get(status, "#999999"), "size": 11,
+                                "symbol": "circle" if kind == "reported" else "circle-open",
+                                "line": {"width": 2, "color": palette.get(status, "#999999")}},
+                        customdata=np.stack([plain(grp["source_publisher"])], axis=1),
+                        hovertemplate="%{y}<br>%{x|%d %b %Y}: " + status + " (" + kind + ")"
+                                      "<br>%{customdata[0]}<extra></extra>")
+    fig.update_layout(height=max(320, 26 * dep["site_name"].nunique() + 120),
+                      margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h"})
+    return fig
+
+
+def animated_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame, freq: str = "MS",
+                 height: int = 620, dark: bool = False,
+                 point_limit: int = lod.POINT_LIMIT) -> go.Figure:
+    """Client-side animation through periods: the frames play in the browser, no reruns. Above
+    `point_limit` events each frame shows grid cells (coarse: every frame is sent at once)."""
+    base = layered_map(admin1, admin1.iloc[:0], events.iloc[:0], events.iloc[:0], ("boundaries",),
+                       height=height, dark=dark)
+    periods = events["event_date"].dt.to_period("M" if freq == "MS" else "W").dt.start_time
+    order = sorted(periods.unique())
+    if lod.use_cells(len(events), point_limit):
+        lon, lat, *_ = lod.points_of(events)
+        size = lod.cell_size(lon, lat, max_columns=lod.MAX_COLUMNS // 3)
+        cells = [lod.grid_cells(events[periods == p], size)[0] for p in order]
+        biggest = max((int(c["events"].max()) for c in cells if len(c)), default=1)
+        traces = [_frame_cells(c, size, biggest) for c in cells]
+    else:
+        traces = [_frame_points(events[periods == p]) for p in order]
+    frames = [go.Frame(name=f"{p:%Y-%m-%d}", data=[t], traces=[1])
+              for p, t in zip(order, traces, strict=True)]
+    base.add_trace(_frame_points(events.iloc[:0]))
+    steps = [{"args": [[fr.name], {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"}],
+              "label": fr.name[:7] if freq == "MS" else fr.name, "method": "animate"}
+             for fr in frames]
+    base.frames = frames
+    base.update_layout(
+        updatemenus=[{"type": "buttons", "x": 0.02, "y": 0.98, "showactive": False, "buttons": [
+            {"label": "▶ Play", "method": "animate",
+             "args": [None, {"frame": {"duration": 700, "redraw": True}, "fromcurrent": True}]},
+            {"label": "❚❚ Pause", "method": "animate",
+             "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}]},
+        ]}],
+        sliders=[{"steps": steps, "x": 0.02, "len": 0.96, "y": 0.02,
+                  "currentvalue": {"prefix": "Period: "}}],
+    )
+    return base
+
+
+def _frame_points(events: pd.DataFrame) -> go.Scattermap:
+    colors = events["event_type"].map(EVENT_TYPE_COLORS).fillna("#999999")
+    deaths = events["fatalities"].astype("float64").fillna(0)
+    return go.Scattermap(lat=events["latitude"], lon=events["longitude"], mode="markers",
+                         textfont={"family": LABEL_FONT},
+                         marker={"size": 9 + 4 * np.sqrt(deaths.clip(upper=50)), "color": colors},
+                         text=plain(events["location"]), hovertemplate="%{text}<extra></extra>",
+                         name="Events in period")
+
+
+def _frame_cells(cells: pd.DataFrame, size: float, biggest: int) -> go.Scattermap:
+    """One period at scale: a circle per occupied cell, area ~ events (the same scale in every
+    frame: `biggest` is the largest cell count of all frames), colour = commonest type."""
+    text = (cells["events"].map("{:,} events".format) + ", " + plain(cells["top_type"])
+            + " most often")
+    return go.Scattermap(lat=cells["lat0"] + size / 2, lon=cells["lon0"] + size / 2,
+                         mode="markers", textfont={"family": LABEL_FONT},
+                         marker={"size": 5 + 35 * np.sqrt(cells["events"].to_numpy(float) / biggest),
+                                 "sizemode": "diameter", "opacity": 0.8,
+                                 "color": cells["top_type"].map(EVENT_TYPE_COLORS).fillna("#999999")},
+                         text=text, hovertemplate="%{text}<extra></extra>",
+                         name=f"Events in period ({size:g}° cells)")

@@ -1,0 +1,252 @@
+"""One filter model for every page, the CLI and the exports.
+
+A `Filter` is plain data. It is applied with vectorised masks, written to and read from URL
+query parameters (bad values are dropped and explained, never raised), and described in words
+and in a file-name slug so a download says what it holds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+
+import pandas as pd
+
+from geo.data.schemas import EVENT_TYPES, GEO_PRECISION, SUB_EVENT_TYPES
+from geo.data.textops import per_value
+
+REGION_CHOICES = ("Federal Iraq", "Kurdistan Region", "Outside Iraq")
+LAYERS = ("boundaries", "regions", "choropleth", "events", "density", "sites", "rings", "labels",
+          "basemap")
+DEFAULT_LAYERS = ("boundaries", "regions", "events", "sites")
+_MAX_ACTOR_QUERY = 100
+
+
+@dataclass(frozen=True)
+class Filter:
+    start: date | None = None
+    end: date | None = None
+    event_types: tuple[str, ...] = ()
+    sub_event_types: tuple[str, ...] = ()
+    actor: str = ""
+    admin1: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    fatalities_min: int | None = None
+    fatalities_max: int | None = None
+    include_unknown_fatalities: bool = True
+    geo_precision: tuple[int, ...] = ()
+    layers: tuple[str, ...] = field(default=DEFAULT_LAYERS)
+
+    def is_default(self) -> bool:
+        return replace(self, layers=DEFAULT_LAYERS) == Filter()
+
+
+def apply(events: pd.DataFrame, f: Filter, columns: list[str] | None = None) -> pd.DataFrame:
+    """The events that pass every active criterion (an empty criterion passes everything); only
+    `columns` of them when given (copying 30 columns of a million rows costs more than filtering).
+    Text criteria are evaluated once per distinct value (`per_value`)."""
+    keep = pd.Series(True, index=events.index)
+    day = events["event_date"].dt.normalize()
+    if f.start:
+        keep &= day >= pd.Timestamp(f.start)
+    if f.end:
+        keep &= day <= pd.Timestamp(f.end)
+    if f.event_types:
+        keep &= per_value(events["event_type"], lambda v: v.isin(f.event_types))
+    if f.sub_event_types:
+        keep &= per_value(events["sub_event_type"], lambda v: v.isin(f.sub_event_types))
+    if f.actor:
+        needle = f.actor.casefold()
+
+        def mentions(names: pd.Series) -> pd.Series:
+            return names.fillna("").astype(str).str.casefold().str.contains(needle, regex=False)
+
+        keep &= per_value(events["actor1"], mentions) | per_value(events["actor2"], mentions)
+    keep &= _place_mask(events, f)
+    deaths = events["fatalities"]
+    known = deaths.notna()
+    if f.fatalities_min is not None:
+        keep &= ~known | (deaths >= f.fatalities_min)
+    if f.fatalities_max is not None:
+        keep &= ~known | (deaths <= f.fatalities_max)
+    if not f.include_unknown_fatalities:
+        keep &= known
+    if f.geo_precision:
+        keep &= events["geo_precision"].isin(f.geo_precision)
+    mask = keep.fillna(False).astype(bool).to_numpy()
+    return events[mask] if columns is None else events[columns][mask]
+
+
+def _place_mask(df: pd.DataFrame, f: Filter) -> pd.Series:
+    keep = pd.Series(True, index=df.index)
+    if f.admin1:
+        keep &= per_value(df["admin1_code"], lambda v: v.isin(f.admin1).fillna(False).astype(bool))
+    if f.regions:
+        keep &= per_value(df["region"], lambda v: v.isin(f.regions).fillna(False).astype(bool))
+    return keep
+
+
+def apply_places(df: pd.DataFrame, f: Filter) -> pd.DataFrame:
+    """Sites and deployments follow the place criteria only (governorate, region)."""
+    return df[_place_mask(df, f)]
+
+
+# ---------------------------------------------------------------- URL query parameters
+
+_KEYS = {
+    "start": "start", "end": "end", "event_types": "type", "sub_event_types": "subtype",
+    "actor": "actor", "admin1": "gov", "regions": "region", "fatalities_min": "fmin",
+    "fatalities_max": "fmax", "include_unknown_fatalities": "unknown", "geo_precision": "prec",
+    "layers": "layers",
+}
+
+
+def to_query_params(f: Filter) -> dict[str, str]:
+    """Only what differs from the default, lists comma-joined: short, readable, shareable links."""
+    out: dict[str, str] = {}
+    default = Filter()
+    for fld in fields(Filter):
+        value = getattr(f, fld.name)
+        if value == getattr(default, fld.name):
+            continue
+        key = _KEYS[fld.name]
+        if isinstance(value, tuple):
+            out[key] = ",".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            out[key] = "1" if value else "0"
+        elif isinstance(value, date):
+            out[key] = value.isoformat()
+        else:
+            out[key] = str(value)
+    return out
+
+
+def from_query_params(params: dict[str, str | list[str]], admin1_codes: tuple[str, ...] = ()
+                      ) -> tuple[Filter, list[str]]:
+    """Parse URL parameters; every value that cannot be used is skipped with a notice."""
+    notices: list[str] = []
+    values: dict[str, object] = {}
+    known = {v: k for k, v in _KEYS.items()}
+
+    def text(key: str) -> str:
+        raw = params.get(key, "")
+        return (raw[-1] if isinstance(raw, list) and raw else raw if isinstance(raw, str) else "")
+
+    for key in params:
+        if key not in known:
+            notices.append(f"unknown parameter '{_short(key)}'")
+    for key in ("start", "end"):
+        raw = text(key)
+        if raw:
+            try:
+                values[key] = date.fromisoformat(raw)
+            except ValueError:
+                notices.append(f"{key}='{_short(raw)}' is not a date (YYYY-MM-DD)")
+    choice_lists = {
+        "event_types": tuple(EVENT_TYPES), "sub_event_types": SUB_EVENT_TYPES,
+        "regions": REGION_CHOICES, "layers": LAYERS,
+    }
+    if admin1_codes:
+        choice_lists["admin1"] = admin1_codes
+    for name, allowed in choice_lists.items():
+        raw = text(_KEYS[name])
+        if _KEYS[name] not in params:
+            continue
+        items = [s.strip() for s in raw.split(",") if s.strip()]
+        good = tuple(dict.fromkeys(s for s in items if s in allowed))
+        bad = [s for s in items if s not in allowed]
+        if bad:
+            notices.append(f"{_KEYS[name]}: ignored {', '.join(repr(_short(b)) for b in bad)}")
+        values[name] = good
+    if "gov" in params and not admin1_codes:
+        values["admin1"] = tuple(s for s in text("gov").split(",") if re.fullmatch(r"[\w-]{1,20}", s))
+    actor = text("actor")
+    if actor:
+        if len(actor) > _MAX_ACTOR_QUERY:
+            notices.append(f"actor search longer than {_MAX_ACTOR_QUERY} characters was cut")
+        values["actor"] = actor[:_MAX_ACTOR_QUERY]
+    for name in ("fatalities_min", "fatalities_max"):
+        raw = text(_KEYS[name])
+        if raw:
+            if raw.isdigit() and int(raw) <= 1_000_000:
+                values[name] = int(raw)
+            else:
+                notices.append(f"{_KEYS[name]}='{_short(raw)}' is not a whole number ≥ 0")
+    raw = text("unknown")
+    if raw:
+        if raw in ("0", "1"):
+            values["include_unknown_fatalities"] = raw == "1"
+        else:
+            notices.append(f"unknown='{_short(raw)}' must be 0 or 1")
+    raw = text("prec")
+    if "prec" in params:
+        items = [s for s in raw.split(",") if s]
+        good = tuple(sorted({int(s) for s in items if s in {str(k) for k in GEO_PRECISION}}))
+        bad = [s for s in items if s not in {str(k) for k in GEO_PRECISION}]
+        if bad:
+            notices.append(f"prec: ignored {', '.join(repr(_short(b)) for b in bad)}")
+        values["geo_precision"] = good
+    f = Filter(**values)  # type: ignore[arg-type]
+    if f.start and f.end and f.start > f.end:
+        notices.append("start is after end; both were ignored")
+        f = replace(f, start=None, end=None)
+    if (f.fatalities_min is not None and f.fatalities_max is not None
+            and f.fatalities_min > f.fatalities_max):
+        notices.append("fmin is above fmax; both were ignored")
+        f = replace(f, fatalities_min=None, fatalities_max=None)
+    return f, notices
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+# ---------------------------------------------------------------- words and file names
+
+def describe(f: Filter, admin1_names: dict[str, str] | None = None) -> str:
+    """The active filter in one line of plain text (shown on every page and in exports)."""
+    parts: list[str] = []
+    if f.start or f.end:
+        parts.append(f"{f.start or '…'} to {f.end or '…'}")
+    if f.event_types:
+        parts.append("types: " + ", ".join(f.event_types))
+    if f.sub_event_types:
+        parts.append("sub-types: " + ", ".join(f.sub_event_types))
+    if f.actor:
+        parts.append(f"actor contains “{f.actor}”")
+    if f.admin1:
+        names = admin1_names or {}
+        parts.append("governorates: " + ", ".join(names.get(c, c) for c in f.admin1))
+    if f.regions:
+        parts.append("regions: " + ", ".join(f.regions))
+    if f.fatalities_min is not None or f.fatalities_max is not None:
+        top = "…" if f.fatalities_max is None else f.fatalities_max
+        parts.append(f"fatalities {f.fatalities_min or 0}–{top}")
+    if not f.include_unknown_fatalities:
+        parts.append("known fatalities only")
+    if f.geo_precision:
+        parts.append("geo precision " + ", ".join(map(str, f.geo_precision)))
+    return "; ".join(parts) if parts else "no filter (all data)"
+
+
+def slug(f: Filter) -> str:
+    """A short, file-system-safe summary of the filter for download names."""
+    parts: list[str] = []
+    if f.start or f.end:
+        parts.append(f"{f.start or 'start'}_{f.end or 'end'}")
+    for values in (f.event_types, f.sub_event_types, f.admin1, f.regions):
+        if values:
+            parts.append("+".join(values))
+    if f.actor:
+        parts.append("actor-" + f.actor)
+    if f.fatalities_min is not None or f.fatalities_max is not None:
+        top = "max" if f.fatalities_max is None else f.fatalities_max
+        parts.append(f"fat{f.fatalities_min or 0}-{top}")
+    if not f.include_unknown_fatalities:
+        parts.append("known-fat")
+    if f.geo_precision:
+        parts.append("prec" + "".join(map(str, f.geo_precision)))
+    text = "_".join(parts) or "all"
+    text = re.sub(r"[^A-Za-z0-9+._-]+", "-", text).strip("-_.")
+    return text[:120] or "all"

@@ -1,0 +1,349 @@
+"""Streamlit glue shared by the pages: cached data, the filter sidebar, URL sync, headers.
+
+Everything that computes lives elsewhere in `geo`; this module only wires widgets to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from geo.app import aggregate, coverage, figures, filters
+from geo.app.filters import LAYERS, Filter
+from geo.data.schemas import EVENT_TYPES, GEO_PRECISION
+from geo.data.store import EVENTS_FILE, read_events, store_dir
+from geo.data.validate import HTTP_URL
+from geo.sources.curated import DATASETS, load
+from geo.spatial import lod
+from geo.spatial.boundaries import (
+    BOUNDARY_CAVEAT,
+    BoundaryError,
+    load_admin1,
+    load_configured_admin1,
+    load_regions,
+)
+from geo.spatial.join import assign_admin1
+
+LAYER_LABELS = {
+    "boundaries": "Governorate boundaries", "regions": "Kurdistan Region / federal Iraq line",
+    "choropleth": "Choropleth (metric below)", "events": "Events (colour = type, size = deaths)",
+    "density": "Event density (heat)", "sites": "Foreign-force sites",
+    "rings": "Rings around sites (attack ranges)", "labels": "Governorate labels",
+    "basemap": "OpenStreetMap basemap (online only)",
+}
+
+
+@dataclass(frozen=True)
+class Data:
+    """Everything the pages show, loaded once per process."""
+
+    admin1: gpd.GeoDataFrame
+    regions: gpd.GeoDataFrame
+    events: gpd.GeoDataFrame
+    sites: gpd.GeoDataFrame  # foreign-force sites (with a deployment row), see aggregate
+    deployments: gpd.GeoDataFrame
+    troop_levels: pd.DataFrame
+    transition: pd.DataFrame
+    issues: pd.DataFrame
+    boundary_error: str | None
+    as_of: pd.Timestamp | None
+    milestones: pd.DataFrame
+    coverage: pd.DataFrame  # per table: rows, first and last reported date (geo.app.coverage)
+
+    @property
+    def admin1_names(self) -> dict[str, str]:
+        return dict(zip(self.admin1["admin1_code"], self.admin1["admin1_name"], strict=True))
+
+
+def store_version() -> float:
+    """Changes when the event store is written, so the cached data is reloaded after an import."""
+    path = store_dir() / EVENTS_FILE
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
+def get_data() -> Data:
+    _leave_legacy_pages_mode()
+    return _load_data(store_version())
+
+
+def _leave_legacy_pages_mode() -> None:
+    """Until some session has run streamlit_app.py (which calls st.navigation), Streamlit treats
+    the `pages/` folder as its legacy multipage layout and runs a page's file on its own: after
+    a restart, every link to /map or /events failed (no sidebar, no filter) until someone opened
+    the root URL. Leave that mode (st.navigation does the same) and rerun: the rerun goes
+    through streamlit_app.py to the same page. Happens once per server start."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        if "filter" not in st.session_state:
+            st.rerun()
+
+
+@st.cache_resource(show_spinner="Loading data…", max_entries=2)
+def _load_data(version: float) -> Data:
+    """One load per store version: files are read here and nowhere else (pages never do I/O)."""
+    try:
+        admin1, error = load_configured_admin1(), None
+    except BoundaryError as exc:  # a bad GEO_BOUNDARIES setting must not take the app down
+        admin1, error = load_admin1(), str(exc)
+    loaded = {name: load(name, admin1) for name in DATASETS}
+    issues = pd.concat([x.issues.assign(dataset=name) for name, x in loaded.items()],
+                       ignore_index=True)
+    events = loaded["events"].data.assign(dataset="curated")
+    imported = read_events(store_dir())
+    if len(imported):
+        joined = assign_admin1(imported.drop(columns="geometry"), admin1, geometry=False)
+        imported = gpd.GeoDataFrame(joined.assign(dataset="imported"), geometry=imported.geometry,
+                                    crs=imported.crs)
+        events = pd.concat([events, imported[[c for c in events.columns if c in imported.columns]]],
+                           ignore_index=True)
+        events = gpd.GeoDataFrame(events, geometry="geometry", crs=admin1.crs)
+    events[aggregate.ATTACK_COLUMN] = aggregate.attacks_on_foreign_forces(events)
+    reported = {name: loaded[name].data[loaded[name].data["status_kind"] == "reported"]
+                for name in ("deployments", "troop_levels")}
+    as_of = aggregate.as_of((events, "event_date"), (reported["deployments"], "as_of_date"),
+                            (reported["troop_levels"], "as_of_date"))
+    tables = {name: loaded[name].data for name in coverage.DATE_COLUMNS}
+    cover = coverage.coverage_table(tables)
+    if len(imported):
+        cover = pd.concat([cover, coverage.coverage_table(
+            {"events": imported.assign(event_date=pd.to_datetime(imported["event_date"]))})
+            .assign(table="imported events")], ignore_index=True)
+    sites = aggregate.foreign_force_sites(loaded["sites"].data, loaded["deployments"].data)
+    return Data(admin1, load_regions(), events, sites, loaded["deployments"].data,
+                loaded["troop_levels"].data, loaded["transition"].data, issues, error, as_of,
+                loaded["milestones"].data, cover)
+
+
+# ---------------------------------------------------------------- filter sidebar and URL
+
+_WIDGET_KEYS = ("f_dates", "f_types", "f_subtypes", "f_actor", "f_admin1", "f_regions", "f_fat",
+                "f_unknown", "f_prec")
+
+
+def _date_bounds(data: Data) -> tuple[date, date]:
+    lo = data.events["event_date"].min().date()
+    hi = max(data.events["event_date"].max().date(), date.today())
+    return lo, hi
+
+
+def _fat_max(data: Data) -> int:
+    return int(max(10, data.events["fatalities"].max(skipna=True) or 0))
+
+
+def _seed_from_url(data: Data) -> None:
+    """First run of a session: the URL decides the initial widget values."""
+    if st.session_state.get("_seeded"):
+        return
+    st.session_state["_seeded"] = True
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    f, notices = filters.from_query_params(params, tuple(data.admin1["admin1_code"]))
+    st.session_state["_url_notices"] = notices
+    lo, hi = _date_bounds(data)
+    start = min(max(f.start or lo, lo), hi)
+    end = max(min(f.end or hi, hi), start)
+    st.session_state["f_dates"] = (start, end)
+    st.session_state["f_types"] = list(f.event_types)
+    st.session_state["f_subtypes"] = list(f.sub_event_types)
+    st.session_state["f_actor"] = f.actor
+    st.session_state["f_admin1"] = list(f.admin1)
+    st.session_state["f_regions"] = list(f.regions)
+    top = _fat_max(data)
+    st.session_state["f_fat"] = (min(f.fatalities_min or 0, top),
+                                 min(f.fatalities_max if f.fatalities_max is not None else top, top))
+    st.session_state["f_unknown"] = f.include_unknown_fatalities
+    st.session_state["f_prec"] = list(f.geo_precision)
+    for layer in LAYERS:
+        st.session_state[f"layer_{layer}"] = layer in f.layers
+
+
+def sidebar_filter(data: Data) -> Filter:
+    """Render the shared filter and layer panel; return the active Filter and sync the URL."""
+    _seed_from_url(data)
+    lo, hi = _date_bounds(data)
+    sb = st.sidebar
+    sb.header("Filter")
+    start, end = sb.slider("Date range", min_value=lo, max_value=hi, key="f_dates",
+                           format="YYYY-MM-DD")
+    types = sb.multiselect("Event type", list(EVENT_TYPES), key="f_types", placeholder="All types")
+    sub_choices = [s for t in (types or EVENT_TYPES) for s in EVENT_TYPES[t]]
+    st.session_state["f_subtypes"] = [s for s in st.session_state.get("f_subtypes", [])
+                                      if s in sub_choices]
+    subs = sb.multiselect("Sub-type", sub_choices, key="f_subtypes", placeholder="All sub-types")
+    actor = sb.text_input("Actor contains", key="f_actor", max_chars=100,
+                          placeholder="e.g. Kataib Hezbollah")
+    names = data.admin1_names
+    admin1 = sb.multiselect("Governorate", list(names), key="f_admin1",
+                            format_func=lambda c: names.get(c, c), placeholder="All governorates")
+    regions = sb.multiselect("Region", list(filters.REGION_CHOICES), key="f_regions",
+                             placeholder="Whole country")
+    top = _fat_max(data)
+    fmin, fmax = sb.slider("Fatalities", 0, top, key="f_fat")
+    unknown = sb.checkbox("Include events with unknown fatalities", key="f_unknown")
+    prec = sb.multiselect("Geo precision", list(GEO_PRECISION), key="f_prec",
+                          format_func=lambda p: f"{p} · {GEO_PRECISION[p]}", placeholder="Any")
+    with sb.expander("Map layers", expanded=False):
+        layers = tuple(layer for layer in LAYERS
+                       if st.checkbox(LAYER_LABELS[layer], key=f"layer_{layer}"))
+    f = Filter(
+        start=None if start == lo else start, end=None if end == hi else end,
+        event_types=tuple(types), sub_event_types=tuple(subs), actor=actor.strip(),
+        admin1=tuple(admin1), regions=tuple(regions),
+        fatalities_min=fmin or None, fatalities_max=None if fmax == top else fmax,
+        include_unknown_fatalities=unknown, geo_precision=tuple(sorted(prec)), layers=layers,
+    )
+    if sb.button("Reset filter", width="stretch"):
+        for key in (*_WIDGET_KEYS, *(f"layer_{x}" for x in LAYERS), "_seeded"):
+            st.session_state.pop(key, None)
+        st.query_params.clear()
+        st.rerun()
+    _write_url(f)
+    return f
+
+
+def _write_url(f: Filter) -> None:
+    wanted = filters.to_query_params(f)
+    current = {k: st.query_params.get(k) for k in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def select_governorates_from_map(map_key: str) -> None:
+    """on_select callback: clicking governorates on a map filters to them."""
+    state = st.session_state.get(map_key)
+    points = (state or {}).get("selection", {}).get("points", []) if state else []
+    codes = [p.get("location") for p in points if p.get("location")]
+    if codes:
+        st.session_state["f_admin1"] = list(dict.fromkeys(codes))
+
+
+# ---------------------------------------------------------------- text and links from data
+
+_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark
+# where GFM would still turn plain text into a link (https://…, www.…, a@b.c): escapes do not
+# stop it (it runs on the parsed text), a zero-width space there does
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+
+
+def md_escape(text: object) -> str:
+    """Text for Streamlit's Markdown elements (caption, warning, error), shown as typed: a link
+    parameter or a file must not add links, images or formatting to the app's own words."""
+    flat = _AUTOLINK.sub("\u200b", " ".join(str(text).split()))
+    return _MD_PUNCTUATION.sub(r"\\\1", flat)
+
+
+def http_links(urls: pd.Series) -> pd.Series:
+    """The http(s) addresses of `urls`, anything else (javascript:, data:, blank) as <NA>: a
+    link column opens whatever it holds, and the store is read without re-validation."""
+    text = urls.astype("string")
+    return text.where(text.str.match(HTTP_URL).fillna(False).astype(bool), pd.NA)
+
+
+# ---------------------------------------------------------------- page furniture
+
+COVERAGE_LABELS = {"events": "events", "imported events": "imported events",
+                   "deployments": "deployments", "troop_levels": "troop levels"}
+
+
+def coverage_text(cover: pd.DataFrame) -> str:
+    """'Coverage: events 27 Dec 2019 – 20 Nov 2026 · deployments …': what the data spans, so
+    an empty stretch is not read as a quiet one."""
+    parts = [f"{COVERAGE_LABELS[r.table]} {r.first:%d %b %Y} – {r.last:%d %b %Y}"
+             for r in cover.itertuples() if r.table in COVERAGE_LABELS and pd.notna(r.first)]
+    return "Coverage: " + " · ".join(parts) if parts else "Coverage: no dated rows"
+
+
+def timeline_figure(data: Data, tl: pd.DataFrame, **kwargs) -> go.Figure:
+    """A page's timeline: the key dates and milestones, and the data's coverage shaded."""
+    return figures.timeline_chart(tl, key_dates(data), coverage=events_coverage(data), **kwargs)
+
+
+def key_dates(data: Data) -> pd.DataFrame:
+    return aggregate.key_dates(data.events, data.transition, data.milestones)
+
+
+def events_coverage(data: Data) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """First and last event date over the curated and imported events (for timelines)."""
+    rows = data.coverage[data.coverage["table"].isin(["events", "imported events"])].dropna()
+    return (rows["first"].min(), rows["last"].max()) if len(rows) else None
+
+
+def page_header(title: str, data: Data, f: Filter, shown: int | None = None) -> None:
+    """Title plus the data's coverage dates and the active filter, on every page."""
+    st.title(title)
+    count = f" · {shown} of {len(data.events)} events shown" if shown is not None else ""
+    # md_escape: the filter holds whatever a shared link's ?actor= said
+    st.caption(md_escape(f"{coverage_text(data.coverage)}{count} · Filter: "
+                         f"{filters.describe(f, data.admin1_names)}"))
+    for notice in st.session_state.get("_url_notices", []):
+        st.warning(f"Link parameter ignored: {md_escape(notice)}", icon="⚠️")
+    if data.boundary_error:
+        st.warning(f"Custom boundaries not used: {md_escape(data.boundary_error)}. Showing the "
+                   "embedded governorates.")
+
+
+def main_map(data: Data, f: Filter, events: pd.DataFrame, sites: pd.DataFrame, metric: str,
+             rings_km: tuple[float, ...], width: int = 900) -> tuple[go.Figure, str | None]:
+    """The Map page's figure and its level-of-detail note, cached per filter: going back to a
+    filter seen before costs nothing (the events are not hashed: the filter and store version
+    identify them)."""
+    key = tuple(sorted(filters.to_query_params(f).items()))
+    return _main_map(store_version(), key, metric, rings_km, usable_layers(f.layers), is_dark(),
+                     width, _data=data, _events=events, _sites=sites)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _main_map(version: float, key: tuple, metric: str, rings_km: tuple[float, ...],
+              layers: tuple[str, ...], dark: bool, width: int, *, _data: Data,
+              _events: pd.DataFrame, _sites: pd.DataFrame) -> tuple[go.Figure, str | None]:
+    fig = figures.map_page_figure(_data.admin1, _data.regions, _events, _sites, _data.deployments,
+                                  layers, metric, rings_km, width, dark)
+    return fig, lod_note(fig, len(_events))
+
+
+def lod_note(fig: go.Figure, n_events: int) -> str | None:
+    """Say so when a map shows grid cells instead of events (`geo.spatial.lod`)."""
+    sizes = [t.meta["cell_deg"] for t in fig.data if isinstance(t.meta, dict) and "cell_deg" in t.meta]
+    return lod.describe(n_events, sizes[0]) if sizes else None
+
+
+def boundary_caveat() -> None:
+    st.caption(BOUNDARY_CAVEAT)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def basemap_reachable(host: str = "tile.openstreetmap.org", timeout: float = 1.5) -> bool:
+    """Can the tile server be reached? Plotly gives up drawing a map whose tiles fail to load,
+    so offline the basemap layer is dropped (with a notice) rather than breaking the map."""
+    import socket
+
+    try:
+        with socket.create_connection((host, 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def usable_layers(layers: tuple[str, ...]) -> tuple[str, ...]:
+    if "basemap" in layers and not basemap_reachable():
+        st.info("The online basemap is not reachable from here, so the map is drawn without it.")
+        return tuple(x for x in layers if x != "basemap")
+    return layers
+
+
+def is_dark() -> bool:
+    try:
+        return st.context.theme.type == "dark"
+    except AttributeError:
+        return False
+
+
+def with_layers(f: Filter, *layers: str) -> Filter:
+    return replace(f, layers=tuple(dict.fromkeys((*f.layers, *layers))))

@@ -1,0 +1,277 @@
+"""Bring a user's file into the event store: read, map, validate, geocode, join, merge, report.
+
+Nothing is lost silently: every rejected row is written to `<store>/rejected/` with its file,
+row, column and reason, and the report counts what happened to every row.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.data.atomic import write_atomic
+from geo.data.schemas import EVENTS
+from geo.data.store import locked, merge, read_events, writable_store, write_events
+from geo.data.validate import SchemaError, read_csv_noted, validate
+from geo.sources import formats as fmt
+from geo.spatial.join import assign_admin1
+from geo.text.geocode import geocode
+
+FORMATS = ("auto", "acled", "ucdp", "csv")
+MAX_FILE_BYTES = 500_000_000
+# An .xlsx is a zip: what its parts inflate to is checked in the zip directory before openpyxl
+# opens it (Python's zipfile stops at the declared size, so the directory cannot understate it).
+MAX_XLSX_EXPANDED = 200_000_000
+MAX_XLSX_PARTS = 10_000
+
+
+@dataclass
+class IngestReport:
+    file: str
+    format: str
+    rows_read: int = 0
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    geocoded: dict[str, int] = field(default_factory=dict)
+    outside_iraq: int = 0
+    swapped: int = 0
+    admin1_disagreements: int = 0
+    issues: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rejected_file: Path | None = None
+
+    @property
+    def accepted(self) -> int:
+        """Rows of the file now in the store (new, updated or already there)."""
+        return self.imported + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        geo = ", ".join(f"{k} {v}" for k, v in self.geocoded.items()) or "none needed"
+        none = (f"none of the {self.rows_read} rows could be imported; "
+                if self.rows_read and not self.accepted else "")
+        return (f"{self.file} ({self.format}): {none}{self.rows_read} rows read, {self.imported} "
+                f"imported, {self.updated} updated, {self.unchanged} unchanged, {self.rejected} "
+                f"rejected; geocoded: {geo}; outside Iraq {self.outside_iraq}; possibly swapped "
+                f"lat/lon {self.swapped}; admin-1 disagreements {self.admin1_disagreements}")
+
+
+GENERIC_FIELDS = ("event_id", "event_date", "latitude", "longitude", "location", "event_type",
+                  "sub_event_type", "actor1", "actor2", "fatalities", "notes", "source_publisher",
+                  "source_url")
+
+
+def save_upload(name: str, content: bytes) -> Path:
+    """An uploaded file on disk under a safe name (the user's name is only kept as a suffix).
+
+    The name never chooses the folder: '../../etc/passwd.csv' becomes `passwd.csv` in a fresh
+    temporary folder. Content over MAX_FILE_BYTES is refused before anything is written."""
+    import tempfile
+
+    if len(content) > MAX_FILE_BYTES:
+        raise SchemaError(f"{Path(name).name or 'upload'}: larger than "
+                          f"{MAX_FILE_BYTES // 1_000_000} MB")
+    suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", Path(name).stem)[:60] or "upload"
+    folder = Path(tempfile.mkdtemp(prefix="geo-upload-"))
+    path = folder / f"{stem}{suffix}"
+    path.write_bytes(content)
+    return path
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """CSV (UTF-8, with or without BOM) or Excel, every cell as text."""
+    return read_table_noted(path)[0]
+
+
+def read_table_noted(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """`read_table` plus notes on how the file was read (encoding, delimiter). The size is
+    checked on the file system before a byte is read."""
+    path = Path(path)
+    if not path.exists():
+        raise SchemaError(f"{path}: file not found")
+    if not path.is_file():
+        raise SchemaError(f"{path}: not a regular file")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise SchemaError(f"{path}: larger than {MAX_FILE_BYTES // 1_000_000} MB")
+    if path.suffix.lower() in (".xlsx", ".xls"):
+        _check_workbook(path)
+        try:
+            table = pd.read_excel(path, dtype=str, engine="openpyxl").fillna("")
+        except Exception as exc:  # openpyxl raises KeyError, ParseError, TypeError… on bad parts
+            raise SchemaError(f"{path}: cannot read as Excel ({type(exc).__name__}: "
+                              f"{str(exc)[:200]})") from exc
+        names = [str(c) for c in table.columns]
+        repeated = sorted({m.group(1) for c in names if (m := re.fullmatch(r"(.+)\.\d+", c))
+                           and m.group(1) in names})  # pandas renames a repeated 'x' to 'x.1'
+        if repeated:
+            raise SchemaError(f"{path}: column(s) {', '.join(repeated)} appear more than once in "
+                              "the header; keep one of each")
+        return table, []
+    return read_csv_noted(path, str(path))
+
+
+def _check_workbook(path: Path) -> None:
+    """Refuse a workbook that is not a zip, or whose parts inflate beyond MAX_XLSX_EXPANDED."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise SchemaError(f"{path}: cannot read as Excel (not an .xlsx workbook: {exc})") from exc
+    expanded = sum(p.file_size for p in parts)
+    if expanded > MAX_XLSX_EXPANDED or len(parts) > MAX_XLSX_PARTS:
+        raise SchemaError(f"{path}: refused: the workbook expands to {expanded / 1e6:,.0f} MB in "
+                          f"{len(parts):,} parts (limit {MAX_XLSX_EXPANDED // 1_000_000} MB, "
+                          f"{MAX_XLSX_PARTS:,} parts); a zip bomb? Save large tables as CSV")
+
+
+def to_events(raw: pd.DataFrame, kind: str, label: str, mapping: dict[str, str] | None = None,
+              defaults: dict[str, str] | None = None) -> pd.DataFrame:
+    if kind == "acled":
+        return fmt.from_acled(raw, label)
+    if kind == "ucdp":
+        return fmt.from_ucdp(raw, label)
+    return fmt.from_generic(raw, mapping or fmt.suggest_mapping(list(raw.columns)), label, defaults)
+
+
+def coordinate_text(values: pd.Series) -> pd.Series:
+    """Coordinates as the text the schema validates: 5 decimals (~1 m), blank when unknown."""
+    return values.map(lambda v: "" if pd.isna(v) else f"{v:.5f}")
+
+
+def geocode_missing(mapped: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Fill coordinates from `location` where the file has none; count how each matched."""
+    lat = mapped.get("latitude", pd.Series("", index=mapped.index)).fillna("").astype(str)
+    lon = mapped.get("longitude", pd.Series("", index=mapped.index)).fillna("").astype(str)
+    need = (lat.str.strip() == "") | (lon.str.strip() == "")
+    need &= mapped.get("location", pd.Series("", index=mapped.index)).fillna("").str.strip() != ""
+    if not need.any():
+        return mapped, {}
+    found = geocode(mapped.loc[need, "location"].tolist())
+    found.index = mapped.index[need]
+    ok = found["match"] != "none"
+    out = mapped.copy()
+    hits = found[ok]
+    out.loc[hits.index, "latitude"] = coordinate_text(hits["lat"])
+    out.loc[hits.index, "longitude"] = coordinate_text(hits["lon"])
+    out.loc[hits.index, "coord_source"] = "gazetteer:" + hits["place_id"] + " (" + hits["match"] + ")"
+    blank_precision = out.loc[hits.index, "geo_precision"].fillna("").astype(str).str.strip() == ""
+    out.loc[hits.index[blank_precision.to_numpy()], "geo_precision"] = "2"
+    return out, found["match"].value_counts().to_dict()
+
+
+def ingest_file(path: str | Path, kind: str = "auto", store: str | Path | None = None,
+                admin1: gpd.GeoDataFrame | None = None, mapping: dict[str, str] | None = None,
+                defaults: dict[str, str] | None = None,
+                progress: Callable[[float, str], None] | None = None) -> IngestReport:
+    """Import one file into the store and say what happened to every row."""
+    path = Path(path)
+    if kind not in FORMATS:
+        raise ValueError(f"unknown format {kind!r}; choose one of {', '.join(FORMATS)}")
+    writable_store(store)  # refuse data/ before reading a large file
+    step = progress or (lambda share, what: None)
+    step(0.05, "reading")
+    raw, notes = read_table_noted(path)
+    if raw.empty:
+        raise SchemaError(f"{path}: no data rows (only a header)")
+    kind = fmt.detect_format(list(raw.columns)) if kind == "auto" else kind
+    step(0.2, f"mapping {len(raw)} rows ({kind})")
+    mapped = to_events(raw, kind, path.name, mapping, defaults)
+    report = ingest_frame(mapped, path.name, kind, store, admin1, step, rows_read=len(raw),
+                          original=raw)
+    if notes:
+        noted = pd.DataFrame({"file": path.name, "row": pd.array([pd.NA] * len(notes), "Int64"),
+                              "column": "", "value": "", "reason": notes, "severity": "warning"})
+        report.issues = (pd.concat([noted, report.issues], ignore_index=True)
+                         if len(report.issues) else noted)
+    return report
+
+
+def ingest_frame(mapped: pd.DataFrame, label: str, kind: str = "csv",
+                 store: str | Path | None = None, admin1: gpd.GeoDataFrame | None = None,
+                 progress: Callable[[float, str], None] | None = None,
+                 rows_read: int | None = None, original: pd.DataFrame | None = None
+                 ) -> IngestReport:
+    """Geocode, validate, join and merge rows already in the event schema (as text).
+
+    `original` is the file as read, row for row: rejected rows are written as they were there
+    (their own columns, plus `row` and `problems`), so they can be fixed and imported again."""
+    target = writable_store(store)
+    step = progress or (lambda share, what: None)
+    report = IngestReport(label, kind, rows_read=len(mapped) if rows_read is None else rows_read)
+    step(0.35, "geocoding place names")
+    mapped, report.geocoded = geocode_missing(mapped)
+    step(0.6, "validating")
+    checked = validate(mapped, EVENTS, label, keep_extra=tuple(fmt.EXTRA_COLUMNS.get(kind, ())),
+                       row_numbers=True)
+    report.issues = checked.issues
+    report.rejected = len(checked.rejected)
+    step(0.75, "joining to governorates")
+    events = assign_admin1(checked.data, admin1)
+    report.outside_iraq = int((events["region"] == "Outside Iraq").sum())
+    swapped = events["coord_issue"].fillna("").str.contains("swapped")
+    report.swapped = int(swapped.sum())
+    if swapped.any():
+        report.issues = pd.concat([report.issues, pd.DataFrame({
+            "file": label, "row": events.loc[swapped, "source_row"], "column": "latitude",
+            "value": events.loc[swapped, "latitude"].astype(str),
+            "reason": events.loc[swapped, "coord_issue"] + "; kept as given",
+            "severity": "warning"})], ignore_index=True)
+    if "source_admin1" in events:
+        theirs = events["source_admin1"].fillna("").astype(str).str.strip()
+        differ = (theirs != "") & events["admin1_code"].notna() & ~_same_admin1(theirs, events)
+        report.admin1_disagreements = int(differ.sum())
+        if differ.any():
+            rows = events.loc[differ, "source_row"]
+            report.issues = pd.concat([report.issues, pd.DataFrame({
+                "file": label, "row": rows, "column": "admin1", "value": theirs[differ],
+                "reason": "the file's admin-1 differs from the spatial join ("
+                          + events.loc[differ, "admin1_name"].astype(str) + "); the join is kept",
+                "severity": "warning"})], ignore_index=True)
+    step(0.9, "saving to the store")
+    events = events.drop(columns=["source_row"], errors="ignore")
+    with locked(target):
+        stored = read_events(target)
+        # The rejected rows first: a crash between the two writes leaves them listed for a
+        # retry rather than good rows stored with their rejects unreported.
+        if len(checked.rejected):
+            rejected = _rejected_rows(checked, original)
+            report.rejected_file = target / "rejected" / f"{Path(label).stem}.rejected.csv"
+            write_atomic(report.rejected_file, lambda tmp: rejected.to_csv(tmp, index=False))
+        if len(events):
+            merged, report.imported, report.updated, report.unchanged = merge(stored, events)
+            write_events(target, merged)
+    step(1.0, "done")
+    return report
+
+
+def _rejected_rows(checked, original: pd.DataFrame | None) -> pd.DataFrame:
+    """The rejected rows (as in the file when it is given), then their row and problems."""
+    rows = checked.rejected["_row"].to_numpy()
+    problems = checked.issues[checked.issues["severity"] == "error"].groupby("row")["reason"].agg(
+        "; ".join).reindex(rows).to_numpy()
+    if original is None:
+        table = checked.rejected.drop(columns="_row")
+    else:
+        table = original.reset_index(drop=True).iloc[rows - 2].reset_index(drop=True)
+    names = [n if n not in table.columns else f"rejected_{n}" for n in ("row", "problems")]
+    return table.assign(**{names[0]: rows, names[1]: problems})
+
+
+def _same_admin1(theirs: pd.Series, events: pd.DataFrame) -> pd.Series:
+    """Does a source's own admin-1 name name the governorate the spatial join found?"""
+    from geo.spatial.admin1_table import ADMIN1, ADMIN1_ALIASES
+    from geo.text.names import normalise
+
+    names = [(c, n) for c, n in zip(ADMIN1.admin1_code, ADMIN1.admin1_name, strict=True)]
+    names += [(c, n) for c, ns in ADMIN1_ALIASES.items() for n in ns]
+    names += [(c, n) for c, n in zip(ADMIN1.admin1_code, ADMIN1.name_ar, strict=True)]
+    lookup = dict(zip(normalise(pd.Series([n for _, n in names])), [c for c, _ in names],
+                      strict=True))
+    return normalise(theirs).map(lookup).eq(events["admin1_code"].astype(object))

@@ -1,0 +1,4 @@
+"""Place names: the offline gazetteer, geocoding and geoparsing.
+
+Imports `geo.data` and `geo.spatial`.
+"""
