@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from geo.app import aggregate, figures, filters, ui
+from geo.app import aggregate, direction, figures, filters, ui
 from geo.data.export import export_frame
 
 TABLE_LIMIT = 5_000
@@ -39,16 +39,18 @@ st.dataframe(
 )
 
 c1, c2 = st.columns(2)
-c1.plotly_chart(figures.bar_chart(aggregate.counts_by(events, "sub_event_type"), "sub_event_type",
-                                  title="By type"), key="ev_by_type")
-c2.plotly_chart(figures.bar_chart(aggregate.counts_by(events, "actor1", top=10), "actor1",
-                                  title="By actor (actor1)", color=figures.OKABE_ITO[5]),
+c1.plotly_chart(figures.bar_chart(aggregate.counts_by(events, "event_type"), "event_type",
+                                  title="By event type"), key="ev_by_type")
+c2.plotly_chart(figures.bar_chart(aggregate.counts_by_family(events, "actor1", top=10), "family",
+                                  title="By side that acted (actor family)",
+                                  color=figures.OKABE_ITO[5]),
                 key="ev_by_actor")
 c3, c4 = st.columns(2)
 c3.plotly_chart(figures.bar_chart(aggregate.counts_by(events, "admin1_name"), "admin1_name",
                                   title="By governorate", color=figures.OKABE_ITO[2]),
                 key="ev_by_gov")
-c4.plotly_chart(ui.timeline_figure(data, aggregate.timeline(events, "MS"), title="Over time"),
+c4.plotly_chart(ui.timeline_figure(data, aggregate.timeline(events, "MS", by=direction.COLUMN),
+                                   by=direction.COLUMN, title="Over time, by direction"),
                 key="ev_over_time")
 
 st.subheader("One event")
@@ -59,12 +61,4 @@ else:
               + " · " + shown["event_id"].astype(str))
     choice = st.selectbox("Event", shown["event_id"], key="ev_detail",
                           format_func=dict(zip(shown["event_id"], labels, strict=True)).get)
-    row = table[table["event_id"] == choice].iloc[0]
-    values = [v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else ("" if pd.isna(v) else str(v))
-              for v in row]
-    detail = pd.DataFrame({"field": row.index, "value": values})
-    st.dataframe(detail, hide_index=True, key="ev_detail_table",
-                 height=35 * (len(detail) + 1) + 3)  # every field at once, no inner scrolling
-    url = ui.http_links(pd.Series([row["source_url"]])).iloc[0]
-    if not pd.isna(url):  # the detail table above shows any other address as text
-        st.link_button("Open the source", url)
+    ui.event_record(table[table["event_id"] == choice].iloc[0], "ev_detail_table")

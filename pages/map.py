@@ -25,8 +25,26 @@ else:
     fig, note = ui.main_map(data, f, events, sites, metric, tuple(sorted(rings)))
     if note:
         st.info(note, icon="🔲")
-    st.plotly_chart(fig, key="main_map", on_select=lambda: ui.select_governorates_from_map("main_map"),
-                    selection_mode=("points",), config={"displaylogo": False, "scrollZoom": True})
-    st.caption("Click a governorate (or shift-click several) to filter every page to it; clear it "
-               "in the sidebar. Layers are chosen under **Map layers** in the sidebar.")
+    left, right = st.columns([3, 1])
+    left.plotly_chart(fig, key="main_map",
+                      on_select=lambda: ui.select_governorates_from_map("main_map"),
+                      selection_mode=("points",), config={"displaylogo": False, "scrollZoom": True})
+    left.caption("Click an event to read its record below; click a governorate (or shift-click "
+                 "several) to filter every page to it. Layers are under **Map layers** in the "
+                 "sidebar.")
+    with right:
+        st.markdown("**Latest events** (newest first)")
+        latest = aggregate.feed(events)
+        picked = st.dataframe(
+            latest, hide_index=True, key="map_feed", on_select="rerun",
+            selection_mode="single-row", height=560,
+            column_order=["event_date", "direction", "location", "fatalities"],
+            column_config={"event_date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+                           "fatalities": st.column_config.NumberColumn("deaths", format="%d")})
+        if picked.selection.rows:
+            st.session_state[ui.SELECTED_EVENT] = latest["event_id"].iloc[picked.selection.rows[0]]
+    record = ui.record_of(data, st.session_state.get(ui.SELECTED_EVENT))
+    if record is not None:
+        st.subheader("Selected event")
+        ui.event_record(record, "map_event_record")
 ui.boundary_caveat()

@@ -1,14 +1,17 @@
-"""Overview: headline figures, a compact map, the timeline with the key dates."""
+"""Overview: the story for the filter, the transition status, headline figures, a compact map
+and the timeline by direction of violence with the key dates."""
 
 import streamlit as st
 
-from geo.app import aggregate, figures, filters, ui
+from geo.app import aggregate, direction, figures, filters, ui
 
 data = ui.get_data()
 f = st.session_state["filter"]
 events = filters.apply(data.events, f, columns=figures.map_columns(data.events))
 sites = filters.apply_places(data.sites, f)
 ui.page_header("Iraq: attacks, strikes and foreign forces", data, f, len(events))
+
+ui.story(events, data)
 
 troops = aggregate.latest_troop_level(data.troop_levels)
 c1, c2, c3, c4 = st.columns(4)
@@ -34,7 +37,7 @@ with left:
                     config={"displaylogo": False})
 with right:
     freq = st.segmented_control("Timeline by", ["Month", "Week"], default="Month", key="ov_freq")
-    tl = aggregate.timeline(events, "W-MON" if freq == "Week" else "MS")
-    st.plotly_chart(ui.timeline_figure(data, tl), key="overview_timeline",
+    tl = aggregate.timeline(events, "W-MON" if freq == "Week" else "MS", by=direction.COLUMN)
+    st.plotly_chart(ui.timeline_figure(data, tl, by=direction.COLUMN), key="overview_timeline",
                     config={"displaylogo": False})
 ui.boundary_caveat()

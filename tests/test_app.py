@@ -11,7 +11,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from geo.app import aggregate
+from geo.app import aggregate, direction, ui
 from geo.sources.curated import load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -253,3 +253,37 @@ def test_pages_at_scale_show_cells_and_a_bounded_table(monkeypatch, tmp_path):
         assert newest >= synth.synthesize(12_000, seed=9)["event_date"].nlargest(5_000).min()
     finally:
         st.cache_resource.clear()
+
+
+def test_map_feed_lists_newest_first_and_a_selected_event_shows_its_record():
+    at = run("pages/map.py")
+    feed = at.dataframe[0].value
+    assert feed["event_date"].is_monotonic_decreasing and len(feed) == min(100, N_EVENTS)
+    assert set(feed["direction"]) <= set(direction.DIRECTIONS)
+    at.session_state[ui.SELECTED_EVENT] = "IRQ-CUR-0004"  # what a click on the map sets
+    at.run()
+    record = at.dataframe[1].value
+    values = dict(zip(record["field"], record["value"], strict=True))
+    assert values["event_id"] == "IRQ-CUR-0004" and "Soleimani" in values["notes"]
+    assert values["fatalities_qualifier"] and values["source_url"].startswith("http")
+    assert any(b.label == "Open the source" for b in at.get("link_button"))
+
+
+def test_select_callback_takes_governorates_and_events_apart(monkeypatch):
+    state = {"m": {"selection": {"points": [{"location": "IQ-AN"},
+                                            {"customdata": ["IRQ-CUR-0008", "2020-03-11"]}]}}}
+    monkeypatch.setattr(st, "session_state", state)
+    ui.select_governorates_from_map("m")
+    assert state["f_admin1"] == ["IQ-AN"] and state[ui.SELECTED_EVENT] == "IRQ-CUR-0008"
+
+
+def test_overview_tells_the_story_and_the_transition_status():
+    at = run()
+    text = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown))
+    assert "attacks on US/coalition forces and diplomatic sites" in text
+    assert "Phase 1 · Federal Iraq" in text and "Phase 2 · Kurdistan Region" in text
+    captions = re.sub(r"\\(.)", r"\1", " ".join(c.value for c in at.caption))
+    assert "reported complete on 18 Jan 2026" in captions and "outcome unknown" in captions
+    at = run(start="2024-01-01", end="2024-01-31")
+    text = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown))
+    assert "From " in text and " Jan 2024 to " in text

@@ -22,7 +22,13 @@ from geo.sources.curated import load
 
 PAGES = {"overview": "", "map": "map", "events": "events", "deployments": "deployments",
          "regions": "regions", "data": "data", "geoparse": "geoparse"}
-VERMILLION = (213, 94, 0)  # Explosions/Remote violence points
+VERMILLION = (213, 94, 0)  # points of attacks on US/coalition and diplomatic sites
+DIRECTION_RGB = (VERMILLION, (0, 114, 178), (204, 121, 167))  # + strikes, cross-border
+
+
+def event_colour_share(png: bytes) -> float:
+    """Share of the picture in the colours of the three commonest directions of violence."""
+    return sum(colour_share(png, rgb, tolerance=30) for rgb in DIRECTION_RGB)
 
 
 _CHARTS_READY = """() => {
@@ -91,13 +97,13 @@ def test_page_renders_without_errors(app_url, tall_page, name):
 def test_layer_toggle_changes_the_picture(app_url, page):
     open_page(page, app_url, "map")
     before = map_canvas(page).screenshot()
-    assert colour_share(before, VERMILLION, tolerance=30) > 0.0005
+    assert event_colour_share(before) > 0.0005
     page.get_by_test_id("stSidebar").get_by_text("Map layers").click()
-    page.get_by_text("Events (colour = type, size = deaths)").click()
+    page.get_by_text("Events (colour = direction, size = deaths)").click()
     settle(page)
     after = map_canvas(page).screenshot()
     (ARTIFACTS / "map_without_events.png").write_bytes(after)
-    assert colour_share(after, VERMILLION, tolerance=30) < 0.0002
+    assert event_colour_share(after) < 0.0001
     assert "layers=" in page.url
     # remembered across pages
     page.get_by_role("link", name="Regions").click()
@@ -105,7 +111,7 @@ def test_layer_toggle_changes_the_picture(app_url, page):
     page.get_by_role("link", name="Map").click()
     settle(page)
     again = map_canvas(page).screenshot()
-    assert colour_share(again, VERMILLION, tolerance=30) < 0.0002
+    assert event_colour_share(again) < 0.0001
 
 
 def test_density_and_labels_layers_draw(app_url, page):
@@ -161,6 +167,26 @@ def test_clicking_a_governorate_filters_to_it(app_url, page):
     caption = page.get_by_text("Coverage:").first.inner_text()
     assert "governorates: Anbar" in caption
     assert "gov=IQ-AN" in page.url
+
+
+def test_clicking_an_event_on_the_map_opens_its_record(app_url, page):
+    event = load("events").data.set_index("event_id").loc["IRQ-CUR-0004"]  # 3 Jan 2020
+    day = f"{event.event_date:%Y-%m-%d}"
+    open_page(page, app_url, "map", f"start={day}&end={day}&layers=events")
+    gd = page.locator(".js-plotly-plot").first
+    spot = gd.evaluate("""(gd, p) => {
+      const map = gd._fullLayout.map._subplot.map, box = map.getContainer().getBoundingClientRect();
+      const xy = map.project([p[1], p[0]]); return [box.left + xy.x, box.top + xy.y];
+    }""", [float(event.latitude), float(event.longitude)])
+    page.mouse.click(*spot)
+    page.get_by_text("Selected event").wait_for(timeout=30_000)
+    settle(page)
+    record = page.get_by_test_id("stDataFrame").last
+    record.locator("td").first.wait_for(state="attached", timeout=30_000)
+    cells = " ".join(record.locator("td").all_text_contents())
+    assert "IRQ-CUR-0004" in cells and "Soleimani" in cells
+    assert page.get_by_role("link", name="Open the source").get_attribute("href") == event.source_url
+    page.screenshot(path=str(ARTIFACTS / "map_event_record.png"), full_page=True)
 
 
 def test_download_equals_the_filtered_table(app_url, page, tmp_path):

@@ -23,6 +23,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from test_pages import settle
 
 from geo.app import ui
+from geo.app.actors import FAMILY_ORDER
 from geo.data.schemas import EVENTS
 from geo.data.validate import validate
 from geo.tools import synth
@@ -206,17 +207,17 @@ def test_maps_and_charts_show_hostile_text_as_text(hostile_app, watched):
     literal_shown(labels)
     assert_inert(page, watch, "map hover")
 
+    # The actor chart counts families (the curated table's names), so hostile actor names are
+    # grouped under "Other" there: they reach the page through hovers, tables and the record.
     open_filtered(page, hostile_app, "events")
     gd = chart(page, "ev_by_actor")
     ticks = gd.locator(".ytick text").all_text_contents()
-    literal_shown(ticks)
+    assert ticks and set(ticks) <= set(FAMILY_ORDER), ticks
     bars = gd.locator(".bars .point path")
-    labels = []
     for i in range(bars.count()):
         box = bars.nth(i).bounding_box()
-        labels.append(hover_text(page, gd, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2))
+        hover_text(page, gd, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.screenshot(path=str(ARTIFACTS / "xss_bar_hover.png"))
-    literal_shown(labels)
     assert_inert(page, watch, "events charts")
 
 

@@ -1,59 +1,50 @@
 """Actor families: ACLED-style actor names grouped into the sides an analyst of Iraq follows.
 
 ACLED splits one force into several names (US forces by presidency, the PMF as a unit of the
-Iraqi military, each militia on its own); counts by family say who acted without that noise.
-The first matching rule wins, so sub-units are listed before the state they are coded under
-(`Military Forces of Iraq (2022-) Peshmerga` is a Kurdistan Region force, not federal).
+Iraqi military, each militia and each of its front names on its own); counts by family say who
+acted without that noise. The rules are data, with a source each:
+`data/curated/actor_families.csv` (patterns tried in order, the first match wins).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 import pandas as pd
 
+from geo.data import paths
+from geo.data.schemas import ACTOR_FAMILY_NAMES
 from geo.data.textops import per_value
+from geo.sources.curated import load
 
-FAMILIES: tuple[tuple[str, str], ...] = (
-    ("US forces", r"(?:Military|Police) Forces of the United States|Government of the United "
-                  r"States|Donald Trump"),
-    ("Coalition partners", r"Global Coalition|NATO|Military Forces of (?:the United Kingdom|"
-                           r"France|Italy|Germany|Spain|Denmark|Norway|Netherlands|Canada|"
-                           r"Australia|Sweden|Finland|Belgium|Hungary|Poland)"),
-    ("Israel", r"Military Forces of Israel|Government of Israel"),
-    ("Iran", r"(?:Military|Police) Forces of Iran|Government of Iran"),
-    ("Turkey", r"(?:Military|Police) Forces of Turkey|Government of Turkey"),
-    ("PMF and Iran-aligned groups", r"Popular Mobili[sz]ation|Kataib Hezbollah|Kata'ib Hezbollah|"
-                                    r"Nujaba|Kataib Sayyid al-Shuhada|Asaib Ahl al-Haq|"
-                                    r"Islamic Resistance in Iraq|Saraya Awliya al-Dam|"
-                                    r"Ashab al-Kahf|Badr Organi[sz]ation|Rab.?allah|"
-                                    r"Kataib Imam Ali|Saraya al-Khorasani"),
-    ("Islamic State", r"Islamic State|ISIS|ISIL|Daesh"),
-    ("PKK and affiliates", r"PKK|Kurdistan Workers|YBS|Sinjar Resistance|HPG|Makhmur Protection"),
-    ("Iranian Kurdish opposition", r"KDPI|Democratic Party of Iranian Kurdistan|Komala|PAK:|"
-                                   r"Kurdistan Freedom Party|PJAK"),
-    ("Kurdistan Region forces", r"Peshmerga|Asayish|Kurdistan Region(?:al)? (?:Government|"
-                                r"Security)|Zeravani"),
-    ("Iraqi state", r"(?:Military|Police) Forces of Iraq|Government of Iraq|Council of "
-                    r"Representatives of Iraq|Counter-Terrorism Service"),
-    ("Unidentified", r"Unidentified"),
-    ("Other armed groups", r"Saraya Salam|Saraya al-Salam|Militia|Armed Group|Syrian Democratic "
-                           r"Forces|SDF:"),
-    ("Protesters and rioters", r"Protesters|Rioters"),
-    ("Civilians", r"Civilians"),
-)
 OTHER = "Other"
-FAMILY_ORDER = tuple(name for name, _ in FAMILIES) + (OTHER,)
+FAMILY_ORDER = (*ACTOR_FAMILY_NAMES, OTHER)
+
+
+@lru_cache(maxsize=4)
+def _rules(directory: str) -> tuple[tuple[str, str], ...]:
+    table = load("actor_families", directory=Path(directory)).data
+    return tuple(zip(table["pattern"], table["family"], strict=True))
+
+
+def rules() -> tuple[tuple[str, str], ...]:
+    """(pattern, family) pairs of the curated table, in order."""
+    return _rules(str(paths.curated_dir()))
 
 
 def actor_family(actors: pd.Series) -> pd.Series:
     """The family of each actor name (`Other` when no rule matches, blank for a blank name)."""
+    table = rules()
+
     def classify(values: pd.Series) -> pd.Series:
         text = values.fillna("").astype(str)
         out = pd.Series(OTHER, index=values.index, dtype=object)
         done = text.str.strip() == ""
         out[done] = ""
-        for name, pattern in FAMILIES:
+        for pattern, family in table:
             hit = ~done & text.str.contains(pattern, case=False, regex=True)
-            out[hit] = name
+            out[hit] = family
             done |= hit
         return out
     return per_value(actors, classify).astype(object)

@@ -14,16 +14,20 @@ VIOLENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civi
 FOREIGN_FAMILIES = ("US forces", "Coalition partners")
 _FOREIGN_TARGET = (r"\b(?:US|U\.S\.|American|coalition)\b[^|]*\bforces\b|\bUS-led coalition\b"
                    r"|Embassy of the United States|\bUS (?:embassy|consulate)\b"
-                   r"|Consulate General of the United States")
+                   r"|Consulate General of the United States"
+                   # their contractors and supply convoys
+                   r"|\b(?:US|American|coalition) contractor|contract\w* (?:by|for|with) the "
+                   r"(?:US-led )?coalition|(?:equipment|supplies) for the (?:US-led )?coalition")
 
 
 ATTACK_COLUMN = "attack_on_foreign_forces"
 
 
 def attacks_on_foreign_forces(events: pd.DataFrame) -> pd.Series:
-    """Violent events aimed at US/coalition forces or US diplomatic sites (by actor2's family or
-    the target), not carried out by them. Read from `ATTACK_COLUMN` when the loader has computed
-    it once (regular expressions over a million rows cost more than a whole filter change)."""
+    """Violent events aimed at US/coalition forces, their contractors and supply convoys, or US
+    diplomatic sites (by actor2's family or the target), not carried out by them. Read from
+    `ATTACK_COLUMN` when the loader has computed it once (regular expressions over a million
+    rows cost more than a whole filter change)."""
     if ATTACK_COLUMN in events:
         return events[ATTACK_COLUMN].astype(bool)
     violent = events["event_type"].isin(VIOLENT_TYPES)
@@ -75,6 +79,21 @@ def counts_by(events: pd.DataFrame, column: str, top: int = 15) -> pd.DataFrame:
            .reset_index().sort_values(["events", column], ascending=[False, True]))
     out[column] = out[column].fillna("(none)")
     return out.head(top).reset_index(drop=True)
+
+
+FEED_COLUMNS = ["event_id", "event_date", "direction", "location", "fatalities"]
+
+
+def feed(events: pd.DataFrame, limit: int = 100) -> pd.DataFrame:
+    """The newest `limit` events, newest first: what a reader scans beside a map."""
+    cols = [c for c in FEED_COLUMNS if c in events]
+    return events.nlargest(limit, "event_date")[cols].reset_index(drop=True)
+
+
+def counts_by_family(events: pd.DataFrame, column: str = "actor1", top: int = 15) -> pd.DataFrame:
+    """`counts_by` over the actor family of `column` (one bar for US forces, not one per ACLED
+    period label)."""
+    return counts_by(events.assign(family=actor_family(events[column])), "family", top)
 
 
 def admin1_table(events: pd.DataFrame, sites: pd.DataFrame, admin1: gpd.GeoDataFrame) -> pd.DataFrame:

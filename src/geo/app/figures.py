@@ -21,6 +21,9 @@ import shapely
 from pyproj import Geod
 
 from geo.app import aggregate
+from geo.app.direction import COLORS as DIRECTION_COLORS
+from geo.app.direction import COLUMN as DIRECTION
+from geo.app.direction import DIRECTIONS
 from geo.spatial import lod
 
 IRAQ_BOUNDS = {"west": 38.79, "east": 48.57, "south": 29.06, "north": 37.38}
@@ -153,23 +156,45 @@ def region_outline_trace(regions: gpd.GeoDataFrame, dark: bool = False) -> go.Sc
                          name="Kurdistan Region / federal Iraq line")
 
 
+def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A text column for hover labels, escaped; blank when the frame does not carry it."""
+    return plain(frame[column]) if column in frame else pd.Series("", index=frame.index)
+
+
+def _legend_order(values: pd.Series) -> list[str]:
+    """Directions in their documented order, then anything else alphabetically."""
+    present = set(values.dropna().astype(str))
+    return [d for d in DIRECTIONS if d in present] + sorted(present - set(DIRECTIONS))
+
+
 def event_traces(events: pd.DataFrame) -> list[go.Scattermap]:
-    """One trace per event type (colour) so the legend explains the colours; size ~ fatalities."""
+    """One trace per direction of violence (or event type when no direction was derived), so
+    the legend explains the colours; size ~ fatalities. Hover: date and type, place, who against
+    whom, the target, the toll and the source; `customdata[0]` is the event id (click → record)."""
+    by = DIRECTION if DIRECTION in events else "event_type"
+    colors = DIRECTION_COLORS if by == DIRECTION else EVENT_TYPE_COLORS
     traces = []
-    for etype, grp in events.groupby("event_type", observed=True, sort=True):
+    for value in _legend_order(events[by]):
+        grp = events[events[by].astype(str) == value]
         deaths = grp["fatalities"].astype("float64")
         size = 8 + 4 * np.sqrt(deaths.fillna(0).clip(upper=50))
-        when = grp["event_date"].dt.strftime("%Y-%m-%d")
-        custom = np.stack([when, plain(grp["sub_event_type"]), plain(grp["location"]),
-                           plain(grp["actor1"]),
-                           deaths.map(lambda d: "unknown" if pd.isna(d) else f"{d:.0f}")], axis=1)
+        qualifier = (grp["fatalities_qualifier"].fillna("").astype(str)
+                     if "fatalities_qualifier" in grp else pd.Series("", index=grp.index))
+        toll = np.where(deaths.isna(), "unknown",
+                        deaths.map(lambda d: "" if pd.isna(d) else f"{d:.0f}") + np.where(
+                            qualifier.isin(["at least", "estimate"]), " (" + qualifier + ")", ""))
+        custom = np.stack([grp["event_id"].astype(str), grp["event_date"].dt.strftime("%Y-%m-%d"),
+                           *(_text(grp, c) for c in ("sub_event_type", "location", "actor1",
+                                                     "actor2", "target")),
+                           toll, _text(grp, "source_publisher")], axis=1)
         traces.append(go.Scattermap(
             lat=grp["latitude"], lon=grp["longitude"], mode="markers",
-            marker={"size": size, "color": EVENT_TYPE_COLORS.get(str(etype), "#999999"),
-                    "opacity": 0.85},
-            customdata=custom, name=str(etype),
-            hovertemplate=("%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}<br>"
-                           "%{customdata[3]}<br>fatalities: %{customdata[4]}<extra></extra>"),
+            marker={"size": size, "color": colors.get(value, "#999999"), "opacity": 0.85},
+            customdata=custom, name=value,
+            hovertemplate=("<b>%{customdata[1]}</b> · %{customdata[2]}<br>%{customdata[3]}<br>"
+                           "%{customdata[4]} → %{customdata[5]}<br>target: %{customdata[6]}<br>"
+                           "deaths: %{customdata[7]}<br>source: %{customdata[8]}"
+                           "<extra></extra>"),
         ))
     return traces
 
@@ -319,8 +344,9 @@ def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.
 
 
 MAP_COLUMNS = ("event_id", "event_date", "event_type", "sub_event_type", "location", "actor1",
-               "actor2", "target", "fatalities", "latitude", "longitude", "admin1_code",
-               "admin1_name", "region", aggregate.ATTACK_COLUMN)
+               "actor2", "target", "fatalities", "fatalities_qualifier", "source_publisher",
+               "latitude", "longitude", "admin1_code", "admin1_name", "region",
+               aggregate.ATTACK_COLUMN, DIRECTION)
 
 
 def map_columns(events: pd.DataFrame) -> list[str]:
@@ -357,9 +383,11 @@ def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_t
     milestones small markers along the top (hover for what happened). Outside `coverage` (the
     data's first and last date) the axis is shaded: no data there is not the same as quiet."""
     fig = go.Figure()
-    for value, grp in tl.groupby(by, observed=True, sort=True):
+    for value in _legend_order(tl[by]) if len(tl) else []:
+        grp = tl[tl[by].astype(str) == value]
         fig.add_bar(x=grp["period"], y=grp["events"], name=str(value),
-                    marker_color={**EVENT_TYPE_COLORS, **REGION_COLORS}.get(str(value)),
+                    marker_color={**EVENT_TYPE_COLORS, **REGION_COLORS,
+                                  **DIRECTION_COLORS}.get(str(value)),
                     hovertemplate="%{x|%b %Y}: %{y} events<extra>" + str(value) + "</extra>")
     if "key" not in key_dates:
         key_dates = key_dates.assign(key=True, description="")
@@ -558,7 +586,8 @@ def animated_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame, freq: str = "MS
 
 
 def _frame_points(events: pd.DataFrame) -> go.Scattermap:
-    colors = events["event_type"].map(EVENT_TYPE_COLORS).fillna("#999999")
+    colors = (events[DIRECTION].map(DIRECTION_COLORS) if DIRECTION in events
+              else events["event_type"].map(EVENT_TYPE_COLORS)).fillna("#999999")
     deaths = events["fatalities"].astype("float64").fillna(0)
     return go.Scattermap(lat=events["latitude"], lon=events["longitude"], mode="markers",
                          textfont={"family": LABEL_FONT},

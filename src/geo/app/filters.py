@@ -13,6 +13,7 @@ from datetime import date
 
 import pandas as pd
 
+from geo.app.direction import DIRECTIONS, direction
 from geo.data.schemas import EVENT_TYPES, GEO_PRECISION, SUB_EVENT_TYPES
 from geo.data.textops import per_value
 
@@ -27,6 +28,7 @@ _MAX_ACTOR_QUERY = 100
 class Filter:
     start: date | None = None
     end: date | None = None
+    directions: tuple[str, ...] = ()
     event_types: tuple[str, ...] = ()
     sub_event_types: tuple[str, ...] = ()
     actor: str = ""
@@ -52,6 +54,8 @@ def apply(events: pd.DataFrame, f: Filter, columns: list[str] | None = None) -> 
         keep &= day >= pd.Timestamp(f.start)
     if f.end:
         keep &= day <= pd.Timestamp(f.end)
+    if f.directions:
+        keep &= per_value(direction(events), lambda v: v.isin(f.directions))
     if f.event_types:
         keep &= per_value(events["event_type"], lambda v: v.isin(f.event_types))
     if f.sub_event_types:
@@ -95,7 +99,7 @@ def apply_places(df: pd.DataFrame, f: Filter) -> pd.DataFrame:
 # ---------------------------------------------------------------- URL query parameters
 
 _KEYS = {
-    "start": "start", "end": "end", "event_types": "type", "sub_event_types": "subtype",
+    "start": "start", "end": "end", "directions": "dir", "event_types": "type", "sub_event_types": "subtype",
     "actor": "actor", "admin1": "gov", "regions": "region", "fatalities_min": "fmin",
     "fatalities_max": "fmax", "include_unknown_fatalities": "unknown", "geo_precision": "prec",
     "layers": "layers",
@@ -144,7 +148,7 @@ def from_query_params(params: dict[str, str | list[str]], admin1_codes: tuple[st
             except ValueError:
                 notices.append(f"{key}='{_short(raw)}' is not a date (YYYY-MM-DD)")
     choice_lists = {
-        "event_types": tuple(EVENT_TYPES), "sub_event_types": SUB_EVENT_TYPES,
+        "directions": DIRECTIONS, "event_types": tuple(EVENT_TYPES), "sub_event_types": SUB_EVENT_TYPES,
         "regions": REGION_CHOICES, "layers": LAYERS,
     }
     if admin1_codes:
@@ -209,6 +213,8 @@ def describe(f: Filter, admin1_names: dict[str, str] | None = None) -> str:
     parts: list[str] = []
     if f.start or f.end:
         parts.append(f"{f.start or '…'} to {f.end or '…'}")
+    if f.directions:
+        parts.append("direction: " + ", ".join(f.directions))
     if f.event_types:
         parts.append("types: " + ", ".join(f.event_types))
     if f.sub_event_types:
@@ -235,7 +241,7 @@ def slug(f: Filter) -> str:
     parts: list[str] = []
     if f.start or f.end:
         parts.append(f"{f.start or 'start'}_{f.end or 'end'}")
-    for values in (f.event_types, f.sub_event_types, f.admin1, f.regions):
+    for values in (f.directions, f.event_types, f.sub_event_types, f.admin1, f.regions):
         if values:
             parts.append("+".join(values))
     if f.actor:

@@ -14,8 +14,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from geo.app import aggregate, coverage, figures, filters
+from geo.app import aggregate, coverage, direction, figures, filters
+from geo.app import story as narrative
+from geo.app.direction import DIRECTIONS
 from geo.app.filters import LAYERS, Filter
+from geo.data.export import export_frame
 from geo.data.schemas import EVENT_TYPES, GEO_PRECISION
 from geo.data.store import EVENTS_FILE, read_events, store_dir
 from geo.data.validate import HTTP_URL
@@ -32,7 +35,7 @@ from geo.spatial.join import assign_admin1
 
 LAYER_LABELS = {
     "boundaries": "Governorate boundaries", "regions": "Kurdistan Region / federal Iraq line",
-    "choropleth": "Choropleth (metric below)", "events": "Events (colour = type, size = deaths)",
+    "choropleth": "Choropleth (metric below)", "events": "Events (colour = direction, size = deaths)",
     "density": "Event density (heat)", "sites": "Foreign-force sites",
     "rings": "Rings around sites (attack ranges)", "labels": "Governorate labels",
     "basemap": "OpenStreetMap basemap (online only)",
@@ -106,6 +109,7 @@ def _load_data(version: float) -> Data:
                            ignore_index=True)
         events = gpd.GeoDataFrame(events, geometry="geometry", crs=admin1.crs)
     events[aggregate.ATTACK_COLUMN] = aggregate.attacks_on_foreign_forces(events)
+    events[direction.COLUMN] = direction.direction(events)  # once per load, not per filter
     reported = {name: loaded[name].data[loaded[name].data["status_kind"] == "reported"]
                 for name in ("deployments", "troop_levels")}
     as_of = aggregate.as_of((events, "event_date"), (reported["deployments"], "as_of_date"),
@@ -124,7 +128,7 @@ def _load_data(version: float) -> Data:
 
 # ---------------------------------------------------------------- filter sidebar and URL
 
-_WIDGET_KEYS = ("f_dates", "f_types", "f_subtypes", "f_actor", "f_admin1", "f_regions", "f_fat",
+_WIDGET_KEYS = ("f_dates", "f_dir", "f_types", "f_subtypes", "f_actor", "f_admin1", "f_regions", "f_fat",
                 "f_unknown", "f_prec")
 
 
@@ -150,6 +154,7 @@ def _seed_from_url(data: Data) -> None:
     start = min(max(f.start or lo, lo), hi)
     end = max(min(f.end or hi, hi), start)
     st.session_state["f_dates"] = (start, end)
+    st.session_state["f_dir"] = list(f.directions)
     st.session_state["f_types"] = list(f.event_types)
     st.session_state["f_subtypes"] = list(f.sub_event_types)
     st.session_state["f_actor"] = f.actor
@@ -172,6 +177,10 @@ def sidebar_filter(data: Data) -> Filter:
     sb.header("Filter")
     start, end = sb.slider("Date range", min_value=lo, max_value=hi, key="f_dates",
                            format="YYYY-MM-DD")
+    dirs = sb.multiselect("Direction of violence", list(DIRECTIONS), key="f_dir",
+                          placeholder="All directions",
+                          help="Who did what to whom, derived from the actors and the target "
+                               "(rules in data/README.md).")
     types = sb.multiselect("Event type", list(EVENT_TYPES), key="f_types", placeholder="All types")
     sub_choices = [s for t in (types or EVENT_TYPES) for s in EVENT_TYPES[t]]
     st.session_state["f_subtypes"] = [s for s in st.session_state.get("f_subtypes", [])
@@ -194,7 +203,8 @@ def sidebar_filter(data: Data) -> Filter:
                        if st.checkbox(LAYER_LABELS[layer], key=f"layer_{layer}"))
     f = Filter(
         start=None if start == lo else start, end=None if end == hi else end,
-        event_types=tuple(types), sub_event_types=tuple(subs), actor=actor.strip(),
+        directions=tuple(dirs), event_types=tuple(types), sub_event_types=tuple(subs),
+        actor=actor.strip(),
         admin1=tuple(admin1), regions=tuple(regions),
         fatalities_min=fmin or None, fatalities_max=None if fmax == top else fmax,
         include_unknown_fatalities=unknown, geo_precision=tuple(sorted(prec)), layers=layers,
@@ -215,13 +225,45 @@ def _write_url(f: Filter) -> None:
         st.query_params.from_dict(wanted)
 
 
+SELECTED_EVENT = "selected_event"
+
+
 def select_governorates_from_map(map_key: str) -> None:
-    """on_select callback: clicking governorates on a map filters to them."""
+    """on_select callback: clicking governorates on a map filters to them; clicking an event
+    selects it (its record is shown below the map)."""
     state = st.session_state.get(map_key)
     points = (state or {}).get("selection", {}).get("points", []) if state else []
     codes = [p.get("location") for p in points if p.get("location")]
     if codes:
         st.session_state["f_admin1"] = list(dict.fromkeys(codes))
+    ids = [p["customdata"][0] for p in points if not p.get("location")
+           and isinstance(p.get("customdata"), list) and p["customdata"]]
+    if ids:
+        st.session_state[SELECTED_EVENT] = str(ids[-1])
+
+
+def record_of(data: Data, event_id: object) -> pd.Series | None:
+    """One event as its export row (the columns and order of every download), or None."""
+    if not event_id:
+        return None
+    rows = data.events[data.events["event_id"] == str(event_id)]
+    if rows.empty:
+        return None
+    return pd.DataFrame(export_frame(rows.iloc[:1], "events")).drop(
+        columns="geometry", errors="ignore").iloc[0]
+
+
+def event_record(record: pd.Series, key: str) -> None:
+    """One event in full: every field shown as text (never Markdown or HTML), then its source
+    as a link when it is an http(s) address."""
+    values = [v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else ("" if pd.isna(v) else str(v))
+              for v in record]
+    detail = pd.DataFrame({"field": record.index, "value": values})
+    st.dataframe(detail, hide_index=True, key=key,
+                 height=35 * (len(detail) + 1) + 3)  # every field at once, no inner scrolling
+    url = http_links(pd.Series([record["source_url"]])).iloc[0]
+    if not pd.isna(url):  # the table above shows any other address as text
+        st.link_button("Open the source", url)
 
 
 # ---------------------------------------------------------------- text and links from data
@@ -312,6 +354,19 @@ def lod_note(fig: go.Figure, n_events: int) -> str | None:
     """Say so when a map shows grid cells instead of events (`geo.spatial.lod`)."""
     sizes = [t.meta["cell_deg"] for t in fig.data if isinstance(t.meta, dict) and "cell_deg" in t.meta]
     return lod.describe(n_events, sizes[0]) if sizes else None
+
+
+def story(events: pd.DataFrame, data: Data) -> None:
+    """The Overview's generated sentences and the transition status strip. Data text (publishers)
+    is escaped: it is shown as typed, never as Markdown."""
+    st.markdown(md_escape(" ".join(narrative.sentences(events, data.troop_levels))))
+    phases = narrative.transition_status(data.transition)
+    for column, phase in zip(st.columns(len(phases) or 1), phases, strict=False):
+        deadline = f"deadline {phase.deadline:%d %b %Y}" if phase.deadline is not None else \
+            "no deadline stated"
+        with column.container(border=True, key=f"phase_{phase.phase}"):
+            st.markdown(f"**Phase {phase.phase} · {md_escape(phase.area)}** — {deadline}")
+            st.caption(md_escape(f"{phase.outcome} (source: {phase.source_publisher})"))
 
 
 def boundary_caveat() -> None:

@@ -250,6 +250,26 @@ MILESTONES = Schema(
     ),
 )
 
+ACTOR_FAMILY_NAMES = (
+    "US forces", "Coalition partners", "Israel", "Iran", "Turkey", "PMF and Iran-aligned groups",
+    "Islamic State", "PKK and affiliates", "Iranian Kurdish opposition", "Kurdistan Region forces",
+    "Iraqi state", "Unidentified", "Other armed groups", "Protesters and rioters", "Civilians",
+)
+
+ACTOR_FAMILIES = Schema(
+    name="actor_families",
+    description="Resolves ACLED-style actor names (period labels, fronts, PMF brigades) into the "
+                "sides an analyst follows; rows are tried in order, the first match wins.",
+    fields=(
+        Field("pattern", "str", "Case-insensitive regular expression over actor names.",
+              required=True),
+        Field("family", "str", "The side the matching actors belong to.", required=True,
+              allowed=ACTOR_FAMILY_NAMES),
+        Field("note", "str", "Why, in one sentence of our own.", required=True),
+        *_source_fields(),
+    ),
+)
+
 # Columns every event export carries, in this order (issue 2's canonical list first).
 EVENT_EXPORT_COLUMNS = [
     "event_id", "event_date", "event_type", "sub_event_type", "actor1", "actor2", "location",
@@ -263,4 +283,4 @@ EVENT_EXPORT_COLUMNS = [
 JOIN_COLUMNS = ("admin1_code", "admin1_name", "region", "coord_issue")
 
 ALL_SCHEMAS = {s.name: s for s in (EVENTS, SITES, DEPLOYMENTS, TROOP_LEVELS, TRANSITION,
-                                    MILESTONES)}
+                                    MILESTONES, ACTOR_FAMILIES)}

@@ -6,6 +6,7 @@ Loading never raises on a bad row: the row is set aside in `rejected` and explai
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from geo.data.schemas import ALL_SCHEMAS, DEPLOYMENTS, EVENTS, SITES, Schema
 from geo.data.validate import ISSUE_COLUMNS, Validated, read_csv_text, validate
 from geo.spatial.join import assign_admin1
 
-DATASETS = ("events", "sites", "deployments", "troop_levels", "transition", "milestones")
+DATASETS = ("events", "sites", "deployments", "troop_levels", "transition", "milestones",
+            "actor_families")
 SPATIAL = {"events", "sites", "deployments"}
 
 
@@ -64,6 +66,9 @@ def load(name: str, admin1: gpd.GeoDataFrame | None = None,
     if name == "events":
         data, site_issues = _site_positions(data, path)
         issues.append(site_issues)
+    if name == "actor_families":
+        data, bad = _compiled_patterns(data, path)
+        issues.append(bad)
     if name in SPATIAL:
         data = assign_admin1(data, admin1)
         issues.append(_coordinate_issues(data, schema.key, path.name))
@@ -105,6 +110,23 @@ def _site_positions(events: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, pd.
     events.loc[use, "latitude"] = lat[use]
     events.loc[use, "longitude"] = lon[use]
     return events, _concat(problems)
+
+
+def _compiled_patterns(families: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A pattern that is not a valid regular expression is an error; its row is set aside."""
+    def broken(pattern: str) -> str | None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            return str(exc)
+        return None
+    reasons = families["pattern"].map(broken)
+    bad = reasons.notna()
+    issues = pd.DataFrame({"file": path.name, "row": pd.NA, "column": "pattern",
+                           "value": families.loc[bad, "pattern"].astype(str).str.slice(0, 80),
+                           "reason": "not a regular expression: " + reasons[bad].astype(str),
+                           "severity": "error"}, columns=ISSUE_COLUMNS)
+    return families[~bad].reset_index(drop=True), issues
 
 
 def _load_deployments(admin1: gpd.GeoDataFrame | None, path: Path) -> Loaded:

@@ -1,0 +1,98 @@
+"""The Overview's story: a few sentences and the transition status, generated from the data.
+
+Nothing here is hand-written prose about events: every number, date and name comes from the
+filtered events, the troop levels and the transition table, so the text follows the filter and
+never goes stale. Counts of directions use `geo.app.direction`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geo.app import aggregate
+from geo.app import direction as d
+from geo.app.actors import actor_family
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+def _day(when: pd.Timestamp) -> str:
+    return f"{when.day} {when:%b %Y}"
+
+
+def sentences(events: pd.DataFrame, troop_levels: pd.DataFrame) -> list[str]:
+    """Two or three plain sentences for the filtered events (no Markdown, no HTML)."""
+    if events.empty:
+        return ["No event matches the filter."]
+    first, last = events["event_date"].min(), events["event_date"].max()
+    directions = d.direction(events)
+    count = directions.value_counts()
+    attacks = events[directions == d.ATTACKS]
+    by = actor_family(attacks["actor1"]).value_counts()
+    claimed = int(by.get("PMF and Iran-aligned groups", 0))
+    iran = int(by.get("Iran", 0))
+    parts = [
+        f"From {_day(first)} to {_day(last)} the data holds {_n(len(events), 'event')}: "
+        f"{_n(int(count.get(d.ATTACKS, 0)), 'attack')} on US/coalition forces and diplomatic sites "
+        f"({claimed:,} claimed by or attributed to Iran-aligned groups, {iran:,} by Iran, the rest "
+        f"unclaimed), {_n(int(count.get(d.STRIKES, 0)), 'US, coalition or Israeli strike')}, "
+        f"{_n(int(count.get(d.UNCLAIMED_STRIKES, 0)), 'unclaimed strike')} on the PMF and "
+        f"militias, {_n(int(count.get(d.CROSS_BORDER, 0)), 'event')} of Iranian and Turkish "
+        f"cross-border violence and {_n(int(count.get(d.ISLAMIC_STATE, 0)), 'event')} involving "
+        "the Islamic State.",
+    ]
+    known, unknown = aggregate.fatality_summary(events)
+    parts.append(f"Sources report {aggregate.fatality_text(known, unknown)}.")
+    troops = aggregate.latest_troop_level(troop_levels)
+    if troops is not None:
+        qualifier = {"about": "about ", "up to": "fewer than ", "at least": "at least ",
+                     "estimate": "an estimated "}.get(str(troops["personnel_qualifier"]), "")
+        parts.append(f"The latest US troop figure is {qualifier}{int(troops['personnel']):,} "
+                     f"({_day(troops['as_of_date'])}, {troops['source_publisher']}).")
+    return parts
+
+
+@dataclass(frozen=True)
+class PhaseStatus:
+    phase: int
+    area: str
+    deadline: pd.Timestamp | None
+    outcome: str
+    source_publisher: str
+    source_url: str
+
+
+def transition_status(transition: pd.DataFrame) -> list[PhaseStatus]:
+    """Each phase: the deadline of the first plan, then what was last reported about it — the
+    date it was reported complete, or that its outcome is unknown, or that no report exists."""
+    out = []
+    for phase, rows in transition.groupby("phase", sort=True):
+        planned = rows[rows["status_kind"] == "planned"]
+        reported = rows[rows["status_kind"] == "reported"]
+        deadline = planned["end_date"].dropna().iloc[0] if planned["end_date"].notna().any() else None
+        area = str((planned if len(planned) else rows)["area"].iloc[0])
+        done = reported[reported["end_date"].notna()].sort_values("end_date")
+        unknown = reported[reported["description"].str.contains(r"\bunknown\b", case=False,
+                                                                 na=False)]
+        if len(done):
+            row = done.iloc[-1]
+            late = deadline is not None and row["end_date"] > deadline
+            outcome = (f"reported complete on {_day(row['end_date'])}"
+                       + (f", {(row['end_date'] - deadline).days} days after the deadline"
+                          if late else ""))
+        elif len(unknown):
+            row = unknown.iloc[-1]
+            outcome = "outcome unknown: no report found of what happened at the deadline"
+        elif len(reported):
+            row = reported.iloc[-1]
+            outcome = "under way; no report of completion"
+        else:
+            row = planned.iloc[-1]
+            outcome = "no report"
+        out.append(PhaseStatus(int(phase), area, deadline, outcome, str(row["source_publisher"]),
+                               str(row["source_url"])))
+    return out
