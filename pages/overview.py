@@ -3,7 +3,7 @@ and the timeline by direction of violence with the key dates."""
 
 import streamlit as st
 
-from geo.app import aggregate, direction, figures, filters, ui
+from geo.app import aggregate, direction, figures, filters, story, ui
 
 data = ui.get_data()
 f = st.session_state["filter"]
@@ -25,8 +25,7 @@ if unknown:
 c3.metric("Attacks on US/coalition forces", int(aggregate.attacks_on_foreign_forces(events).sum()),
           help="Violent events whose target or second actor is US/coalition forces or the US embassy.")
 if troops is not None:
-    c4.metric("US troops in Iraq (latest report)", f"{troops['personnel_qualifier'] or ''} "
-              f"{troops['personnel']:,}".strip(),
+    c4.metric("US troops in Iraq (latest report)", story.troop_figure(troops),
               help=f"As of {troops['as_of_date']:%d %b %Y}, {troops['source_publisher']}. "
                    "National total; see Deployments for conflicting reports.")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,14 @@ def test_each_layer_adds_its_trace(data):
     assert len(_map(data, ()).data) == 0
     for layer, kind in expected.items():
         fig = _map(data, (layer,))
-        assert fig.data and {t.type for t in fig.data} == {kind}, layer
+        drawn = [t for t in fig.data if not t.name.endswith("(shading)")]  # legend-only keys
+        assert drawn and {t.type for t in drawn} == {kind}, layer
+    keys = [t.name for t in _map(data, ("boundaries",)).data if t.name.endswith("(shading)")]
+    assert keys == ["Kurdistan Region (shading)", "Federal Iraq (shading)"]
+    fig = _map(data, ("boundaries", "events", "sites"))
+    entries = sum(1 for t in fig.data if t.showlegend is not False)
+    assert fig.layout.legend.yanchor == "top" and fig.layout.legend.y < 0  # under the map
+    assert fig.layout.margin.b >= 22 * math.ceil(entries / 2)
     every = _map(data, LAYERS)
     names = [t.name for t in every.data]
     assert "Rings 50 km" in names and "Foreign-force sites" in names and "Labels" in names

@@ -133,6 +133,13 @@ def boundary_trace(admin1: gpd.GeoDataFrame, dark: bool = False) -> go.Choroplet
     )
 
 
+def region_key_traces() -> list[go.Scattermap]:
+    """Legend-only entries for the governorates' fill: which colour is the Kurdistan Region."""
+    return [go.Scattermap(lat=[None], lon=[None], mode="markers", name=f"{region} (shading)",
+                          marker={"size": 12, "color": color, "opacity": 0.6}, hoverinfo="skip")
+            for region, color in REGION_COLORS.items()]
+
+
 def choropleth_trace(admin1: gpd.GeoDataFrame, table: pd.DataFrame, metric: str, label: str
                      ) -> go.Choroplethmap:
     merged = admin1[["admin1_code", "admin1_name", "geometry"]].merge(
@@ -304,6 +311,8 @@ def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.
         fig.add_trace(choropleth_trace(admin1, table, metric, metric_label))
     elif "boundaries" in layers:
         fig.add_trace(boundary_trace(admin1, dark))
+    if "boundaries" in layers and "choropleth" not in layers:
+        fig.add_traces(region_key_traces())
     if "boundaries" in layers and "choropleth" in layers:
         lons, lats = _lines(admin1)
         fig.add_trace(go.Scattermap(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
@@ -332,11 +341,15 @@ def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.
         map_layout["layers"] = [{"below": "traces", "sourcetype": "raster", "source": [OSM_TILES],
                                  "sourceattribution": "© OpenStreetMap contributors",
                                  "opacity": 0.8}]
+    # The legend goes under the map, two entries a row (its height is then known whatever the
+    # width): drawn over the map it hid the south of Iraq, and on a phone most of it.
+    entries = sum(1 for t in fig.data if t.showlegend is not False)
+    legend_px = 22 * math.ceil(entries / 2) + 8 if entries else 0
     fig.update_layout(
-        map=map_layout, height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        legend={"orientation": "h", "y": 0.0, "x": 0.0, "yanchor": "bottom",
-                "bgcolor": "rgba(14,17,23,0.7)" if dark else "rgba(255,255,255,0.8)",
-                "font": {"color": "#EEEEEE" if dark else "#222222"}},
+        map=map_layout, height=height + legend_px,
+        margin={"l": 0, "r": 0, "t": 0, "b": legend_px},
+        legend={"orientation": "h", "y": -0.01, "x": 0.0, "yanchor": "top",
+                "entrywidth": 0.5, "entrywidthmode": "fraction", "font": {"size": 11}},
         uirevision="iraq-map",  # keeps the user's pan and zoom across reruns
         clickmode="event+select",
     )
@@ -404,9 +417,13 @@ def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_t
                            hovertext=html.escape(f"{row['label']}: {row['description']}"[:200],
                                                  quote=False))
         listed.append(f"{i + 1} {row['date']:%d %b %Y}: {html.escape(str(row['label']), quote=False)}")
-    plot_px, top = 300, (44 if title else 24)  # below the plot: ticks, legend, then the list
+    # Below the plot: ticks, the legend two entries a row (so its height is known whatever the
+    # chart's width), then the numbered list of key dates.
+    plot_px, top = 300, (44 if title else 24)
+    legend_px = 20 * math.ceil(len(fig.data) / 2)
+    list_at = 30 + legend_px + 8
     if listed:
-        fig.add_annotation(x=0, xref="paper", xanchor="left", y=-100 / plot_px, yref="paper",
+        fig.add_annotation(x=0, xref="paper", xanchor="left", y=-list_at / plot_px, yref="paper",
                            yanchor="top", align="left", showarrow=False, font={"size": 11},
                            text="<br>".join(listed))
     for _, row in key_dates[~key_dates["key"].astype(bool)].iterrows():
@@ -428,10 +445,12 @@ def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_t
                                        textangle=-90, showarrow=False,
                                        font={"size": 10, "color": "#777777"})
         fig.update_xaxes(range=[start, end])
-    bottom = 100 + 16 * len(listed) + 10 if listed else 100
+    bottom = list_at + 16 * len(listed) + 10
     fig.update_layout(barmode="stack", title=title, height=top + plot_px + bottom,
                       yaxis_title="events", margin={"l": 10, "r": 10, "t": top, "b": bottom},
-                      legend={"orientation": "h", "y": -28 / plot_px, "yanchor": "top"})
+                      legend={"orientation": "h", "y": -28 / plot_px, "yanchor": "top",
+                              "entrywidth": 0.5, "entrywidthmode": "fraction",
+                              "traceorder": "normal", "font": {"size": 10}})
     return fig
 
 

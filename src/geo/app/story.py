@@ -49,11 +49,17 @@ def sentences(events: pd.DataFrame, troop_levels: pd.DataFrame) -> list[str]:
     parts.append(f"Sources report {aggregate.fatality_text(known, unknown)}.")
     troops = aggregate.latest_troop_level(troop_levels)
     if troops is not None:
-        qualifier = {"about": "about ", "up to": "fewer than ", "at least": "at least ",
-                     "estimate": "an estimated "}.get(str(troops["personnel_qualifier"]), "")
-        parts.append(f"The latest US troop figure is {qualifier}{int(troops['personnel']):,} "
+        parts.append(f"The latest US troop figure is {troop_figure(troops)} "
                      f"({_day(troops['as_of_date'])}, {troops['source_publisher']}).")
     return parts
+
+
+def troop_figure(troops: pd.Series) -> str:
+    """'about 2,500', 'fewer than 2,000' ('up to' in the data stands for the sources' 'fewer
+    than'), 'an estimated 1,600'."""
+    qualifier = {"about": "about ", "up to": "fewer than ", "at least": "at least ",
+                 "estimate": "an estimated "}.get(str(troops["personnel_qualifier"]), "")
+    return f"{qualifier}{int(troops['personnel']):,}"
 
 
 @dataclass(frozen=True)
