@@ -55,6 +55,8 @@ def test_every_curated_event_has_a_direction_and_the_known_ones_are_right(admin1
             d.UNCLAIMED_STRIKES} <= set(got)
     assert len(d.COLORS) == len(d.DIRECTIONS) == len(set(d.COLORS.values()))
     assert not any("," in x for x in d.DIRECTIONS)  # URL lists are comma-joined
+    from geo.app.figures import SITE_COLOR
+    assert SITE_COLOR not in d.COLORS.values()  # a site never looks like an event
 
 
 def test_the_loaded_column_is_used_and_the_filter_and_url_carry_direction(admin1):

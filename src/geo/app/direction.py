@@ -36,9 +36,10 @@ UNREST = "Protests and riots"
 OTHER = "Other violence"
 DIRECTIONS = (ATTACKS, STRIKES, UNCLAIMED_STRIKES, CROSS_BORDER, ISLAMIC_STATE, ENERGY, UNREST,
               OTHER)
-# Okabe–Ito plus grey: the two sides of the US–militia conflict in contrasting hues.
+# Okabe–Ito plus grey: the two sides of the US–militia conflict in contrasting hues; none is
+# the green of the foreign-force sites.
 COLORS = {ATTACKS: "#D55E00", STRIKES: "#0072B2", UNCLAIMED_STRIKES: "#56B4E9",
-          CROSS_BORDER: "#CC79A7", ISLAMIC_STATE: "#000000", ENERGY: "#E69F00", UNREST: "#009E73",
+          CROSS_BORDER: "#CC79A7", ISLAMIC_STATE: "#000000", ENERGY: "#E69F00", UNREST: "#F0E442",
           OTHER: "#999999"}
 COLUMN = "direction"
 
