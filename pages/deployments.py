@@ -28,42 +28,33 @@ with right:
                "troop numbers by region, so totals are national; per-site figures appear on the "
                "map only where published. Figures from partisan outlets are shown as crosses and "
                "kept out of the lines. Reports conflict in 2025–26 (see each row's notes).")
-    st.dataframe(data.troop_levels[["as_of_date", "force", "personnel", "personnel_qualifier",
-                                    "status_kind", "partisan", "source_publisher", "source_url",
-                                    "notes"]],
-                 hide_index=True, key="dep_troops_table",
-                 column_config={"source_url": st.column_config.LinkColumn("source"),
-                                "as_of_date": st.column_config.DateColumn(format="YYYY-MM-DD")})
+    ui.table(data.troop_levels, "dep_troops_table", newest_first="as_of_date",
+             columns=["as_of_date", "force", "personnel", "personnel_qualifier", "status_kind",
+                      "partisan", "source_publisher", "source_url", "notes"])
 
 st.subheader("Transition of the coalition mission")
 st.plotly_chart(figures.transition_timeline(data.transition), key="dep_transition")
-st.dataframe(data.transition[["phase", "area", "status_kind", "start_date", "end_date",
-                              "description", "source_publisher", "source_url"]],
-             hide_index=True, key="dep_transition_table",
-             column_config={"source_url": st.column_config.LinkColumn("source"),
-                            "start_date": st.column_config.DateColumn(format="YYYY-MM-DD"),
-                            "end_date": st.column_config.DateColumn(format="YYYY-MM-DD")})
+ui.table(data.transition, "dep_transition_table", newest_first="start_date",
+         columns=["start_date", "end_date", "phase", "area", "status_kind", "description",
+                  "source_publisher", "source_url"])
 
 st.subheader("Milestones")
 st.caption("Votes, warrants, calls, agreements, announcements, deadlines and ceasefires: dated "
            "developments that are not violent events. They are marked on every timeline.")
-st.dataframe(data.milestones[["date", "kind", "area", "title", "description", "source_publisher",
-                              "source_url"]].sort_values("date", ascending=False),
-             hide_index=True, key="dep_milestones_table",
-             column_config={"source_url": st.column_config.LinkColumn("source"),
-                            "date": st.column_config.DateColumn(format="YYYY-MM-DD")})
+ui.table(data.milestones, "dep_milestones_table", newest_first="date",
+         columns=["date", "kind", "area", "title", "description", "source_publisher", "source_url"])
 
 st.subheader("What the sources report, site by site")
 st.plotly_chart(figures.site_status_chart(deployments), key="dep_status")
 status = aggregate.latest_site_status(deployments)
-st.dataframe(status, hide_index=True, key="dep_status_table",
-             column_config={"source_url": st.column_config.LinkColumn("source"),
-                            "reported_as_of": st.column_config.DateColumn(format="YYYY-MM-DD"),
-                            "planned_by": st.column_config.DateColumn(format="YYYY-MM-DD")})
+ui.table(status, "dep_status_table", newest_first="reported_as_of",
+         columns=["site_name", "region", "admin1_name", "reported_status", "reported_as_of",
+                  "personnel", "personnel_qualifier", "planned_status", "planned_by",
+                  "source_publisher", "source_url", "site_id"])
 
 st.subheader("Sites: Kurdistan Region or federal Iraq")
 membership = pd.DataFrame(sites[["name", "kind", "admin1_name", "region", "geo_precision",
                                  "coord_source"]]).sort_values(["region", "name"])
-st.dataframe(membership, hide_index=True, key="dep_sites_table")
+ui.table(membership, "dep_sites_table")
 st.caption("Sites with no published position are listed with region “No valid coordinates” "
            "and are not mapped.")

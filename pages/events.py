@@ -19,24 +19,14 @@ if len(shown) < len(events):
                "browser cannot scroll millions of rows); the charts count all of them, and the Data "
                "page downloads all of them.")
 table = pd.DataFrame(export_frame(shown, "events").drop(columns="geometry", errors="ignore"))
-st.dataframe(
-    table.assign(source_url=ui.http_links(table["source_url"])), hide_index=True, key="events_table",
-    column_order=["event_date", "event_type", "sub_event_type", "actor1", "actor2", "location",
-                  "admin1_name", "region", "fatalities", "fatalities_qualifier", "partisan",
-                  "source_url", "notes", "event_id", "time_precision", "geo_precision",
-                  "source_publisher", "source_date"],
-    column_config={
-        "event_date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
-        "source_url": st.column_config.LinkColumn("source", display_text=r"https?://(?:www\.)?([^/]+)"),
-        "fatalities": st.column_config.NumberColumn("fatalities", format="%d",
-                                                    help="Blank = no source gives a figure"),
-        "fatalities_qualifier": st.column_config.TextColumn("toll is"),
-        "partisan": st.column_config.TextColumn("partisan source",
-                                                help="Only a party to the fighting, or an outlet "
-                                                     "aligned with one, gives this figure"),
-        "notes": st.column_config.TextColumn("notes", width="large"),
-    },
-)
+table[direction.COLUMN] = shown[direction.COLUMN].to_numpy() if direction.COLUMN in shown else ""
+# What happened, where, the toll, who, the notes and the source first: on a laptop screen they
+# are visible without scrolling sideways; codes and precision come last.
+ui.table(table, "events_table", newest_first="event_date", columns=[
+    "event_date", "direction", "location", "admin1_name", "fatalities", "fatalities_qualifier",
+    "actor1", "actor2", "notes", "source_url", "source_publisher", "partisan", "event_type",
+    "sub_event_type", "target", "region", "event_id", "time_precision", "geo_precision",
+    "source_date"])
 
 c1, c2 = st.columns(2)
 c1.plotly_chart(figures.bar_chart(aggregate.counts_by(events, "event_type"), "event_type",

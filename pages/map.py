@@ -1,4 +1,5 @@
-"""Map: every layer, toggled in the sidebar; click governorates to filter to them."""
+"""Map: every layer, toggled in the sidebar; click governorates to filter to them, events to
+read them."""
 
 import streamlit as st
 
@@ -10,6 +11,8 @@ events = filters.apply(data.events, f, columns=figures.map_columns(data.events))
 sites = filters.apply_places(data.sites, f)
 ui.page_header("Map", data, f, len(events))
 
+# The map comes first, on the first screen; its options are drawn under it but read first.
+map_area = st.container()
 c1, c2, c3 = st.columns([2, 2, 2])
 metric = c1.selectbox("Choropleth metric", list(aggregate.METRICS), key="map_metric",
                       format_func=aggregate.METRICS.get)
@@ -18,31 +21,41 @@ rings = c2.multiselect("Ring distances (km)", [25, 50, 100, 150, 250, 500], defa
 animate = c3.toggle("Animate through months", key="map_animate",
                     help="Plays the filtered events month by month in the browser.")
 
-if animate:
-    fig = figures.animated_map(data.admin1, events, dark=ui.is_dark())
-    st.plotly_chart(fig, key="map_animated", config={"displaylogo": False})
-else:
-    fig, note = ui.main_map(data, f, events, sites, metric, tuple(sorted(rings)))
-    if note:
-        st.info(note, icon="🔲")
-    left, right = st.columns([3, 1])
-    left.plotly_chart(fig, key="main_map",
-                      on_select=lambda: ui.select_governorates_from_map("main_map"),
-                      selection_mode=("points",), config={"displaylogo": False, "scrollZoom": True})
-    left.caption("Click an event to read its record below; click a governorate (or shift-click "
-                 "several) to filter every page to it. Layers are under **Map layers** in the "
-                 "sidebar.")
-    with right:
-        st.markdown("**Latest events** (newest first)")
-        latest = aggregate.feed(events)
-        picked = st.dataframe(
-            latest, hide_index=True, key="map_feed", on_select="rerun",
-            selection_mode="single-row", height=560,
-            column_order=["event_date", "direction", "location", "fatalities"],
-            column_config={"event_date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
-                           "fatalities": st.column_config.NumberColumn("deaths", format="%d")})
-        if picked.selection.rows:
-            st.session_state[ui.SELECTED_EVENT] = latest["event_id"].iloc[picked.selection.rows[0]]
+with map_area:
+    if animate:
+        size = ui.map_size(900, 520)
+        fig = figures.animated_map(data.admin1, events, dark=ui.is_dark(), width=size["width"],
+                                   height=size["height"])
+        st.plotly_chart(fig, key="map_animated", config={"displaylogo": False})
+    else:
+        fig, note = ui.main_map(data, f, events, sites, metric, tuple(sorted(rings)))
+        if note:
+            st.info(note, icon="🔲")
+        left, right = st.columns([3, 1])
+        left.plotly_chart(fig, key="main_map",
+                          on_select=lambda: ui.select_governorates_from_map("main_map"),
+                          selection_mode=("points",),
+                          config={"displaylogo": False, "scrollZoom": True})
+        left.caption("Click an event to read its record below; click a governorate (or "
+                     "shift-click several) to filter every page to it. Layers are under **Map "
+                     "layers** in the sidebar. Base map: Natural Earth, GeoNames.")
+        with right:
+            st.markdown("**Latest events** (newest first)")
+            latest = aggregate.feed(events)
+            picked = st.dataframe(
+                latest, hide_index=True, key="map_feed", on_select="rerun",
+                selection_mode="single-row", height=520,
+                column_order=["event_date", "direction", "location", "fatalities"],
+                column_config={
+                    "event_date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+                    "direction": st.column_config.TextColumn("What happened"),
+                    "location": st.column_config.TextColumn("Where"),
+                    "fatalities": st.column_config.NumberColumn("Deaths", format="%d")})
+            if picked.selection.rows:
+                st.session_state[ui.SELECTED_EVENT] = latest["event_id"].iloc[
+                    picked.selection.rows[0]]
+
+if not animate:
     record = ui.record_of(data, st.session_state.get(ui.SELECTED_EVENT))
     if record is not None:
         st.subheader("Selected event")

@@ -11,7 +11,7 @@ events = filters.apply(data.events, f, columns=figures.map_columns(data.events))
 sites = filters.apply_places(data.sites, f)
 ui.page_header("Iraq: attacks, strikes and foreign forces", data, f, len(events))
 
-ui.story(events, data)
+ui.story(events, data, f)
 
 troops = aggregate.latest_troop_level(data.troop_levels)
 c1, c2, c3, c4 = st.columns(4)
@@ -25,13 +25,17 @@ if unknown:
 c3.metric("Attacks on US/coalition forces", int(aggregate.attacks_on_foreign_forces(events).sum()),
           help="Violent events whose target or second actor is US/coalition forces or the US embassy.")
 if troops is not None:
-    c4.metric("US troops in Iraq (latest report)", story.troop_figure(troops),
+    c4.metric("US troops in Iraq (latest report)", story.troop_figure_short(troops),
               help=f"As of {troops['as_of_date']:%d %b %Y}, {troops['source_publisher']}. "
                    "National total; see Deployments for conflicting reports.")
+    c4.caption(ui.md_escape(f"{story.troop_figure(troops)}, {troops['as_of_date']:%d %b %Y} "
+                            f"({troops['source_publisher']})"))
 
 left, right = st.columns([5, 6])
 with left:
-    st.plotly_chart(figures.overview_map(data.admin1, events, sites, dark=ui.is_dark()),
+    st.plotly_chart(figures.overview_map(data.admin1, events, sites, dark=ui.is_dark(),
+                                         bounds=ui.map_bounds(data, f, events),
+                                         **ui.map_size(400, 420)),
                     key="overview_map",
                     config={"displaylogo": False})
 with right:

@@ -27,7 +27,7 @@ with left:
 with right:
     comparison = aggregate.region_table(table)
     st.subheader("Federal Iraq and the Kurdistan Region")
-    st.dataframe(comparison, hide_index=True, key="reg_comparison")
+    ui.table(comparison, "reg_comparison")
     st.plotly_chart(figures.bar_chart(comparison, "region", metric,
                                       title=aggregate.METRICS[metric]), key="reg_bar")
 
@@ -37,7 +37,11 @@ tl = aggregate.timeline(events[events["region"].isin(["Federal Iraq", "Kurdistan
 st.plotly_chart(ui.timeline_figure(data, tl, by="region"), key="reg_trend")
 
 st.subheader("Governorates")
-st.dataframe(table, hide_index=True, key="reg_table")
+st.caption("Most events first; click a header to sort by another column.")
+ui.table(table.sort_values(["events", "admin1_name"], ascending=[False, True]), "reg_table",
+         columns=["admin1_name", "region", "events", "fatalities", "unknown_toll",
+                  "attacks_on_foreign_forces", "sites", "events_per_site", "events_per_10k_km2",
+                  "area_km2", "admin1_code"])
 st.download_button("Download governorate table (CSV)", to_csv_text(table),
                    file_name=file_name("governorates", filters.slug(f), "csv"), mime="text/csv",
                    key="reg_download", on_click="ignore")

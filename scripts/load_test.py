@@ -238,14 +238,15 @@ def build_store(folder: Path, n: int, seed: int = 5) -> Path:
 
 
 @contextmanager
-def app_server(store: Path, log: Path) -> Iterator[tuple[str, int]]:
+def app_server(store: Path, log: Path, app: Path = ROOT / "streamlit_app.py"
+               ) -> Iterator[tuple[str, int]]:
     """`streamlit run` on a free port with its own store; yields (url, pid) once it answers."""
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "GEO_STORE": str(store)}
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+            [sys.executable, "-m", "streamlit", "run", str(app),
              "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=out,
             stderr=subprocess.STDOUT)

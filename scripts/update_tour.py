@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "tests" / "artifacts"
 TARGET = ROOT / "docs" / "screenshots"
 PAGES = ["overview", "map", "events", "deployments", "regions", "data", "overview_dark"]
+PHONE = {"map_phone": "layout_map_phone_light.png"}  # kept at the phone's own width
 
 
 def crop_blank_bottom(img: Image.Image) -> Image.Image:
@@ -37,6 +38,12 @@ def main() -> None:
         img = img.resize((1100, round(img.height * scale)), Image.LANCZOS)
         img.save(TARGET / f"{name}.png", optimize=True)
         print(TARGET / f"{name}.png", img.size)
+    for name, file in PHONE.items():
+        src = SOURCE / file
+        if not src.exists():
+            raise SystemExit(f"{src} is missing: run the browser tests first")
+        Image.open(src).save(TARGET / f"{name}.png", optimize=True)
+        print(TARGET / f"{name}.png")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from geo.data.export import export_frame, read_back, to_csv_text
 from geo.sources.curated import load
 
 SUBCOMMANDS = [["locate"], ["export"], ["validate"], ["boundaries"], ["data"],
-               ["data", "build-boundaries"], ["data", "coverage"]]
+               ["data", "build-boundaries"], ["data", "build-context"], ["data", "coverage"]]
 
 
 @pytest.mark.parametrize("sub", SUBCOMMANDS)

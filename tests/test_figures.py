@@ -31,21 +31,28 @@ def _map(data, layers, **kw):
 def test_each_layer_adds_its_trace(data):
     expected = {"boundaries": "choroplethmap", "regions": "scattermap", "choropleth": "choroplethmap",
                 "events": "scattermap", "density": "densitymap", "sites": "scattermap",
-                "rings": "scattermap", "labels": "scattermap"}
+                "rings": "scattermap"}
     assert len(_map(data, ()).data) == 0
     for layer, kind in expected.items():
         fig = _map(data, (layer,))
-        drawn = [t for t in fig.data if not t.name.endswith("(shading)")]  # legend-only keys
+        drawn = [t for t in fig.data if not t.name.endswith("shading)")]  # legend-only keys
         assert drawn and {t.type for t in drawn} == {kind}, layer
-    keys = [t.name for t in _map(data, ("boundaries",)).data if t.name.endswith("(shading)")]
-    assert keys == ["Kurdistan Region (shading)", "Federal Iraq (shading)"]
+    keys = [t.name for t in _map(data, ("boundaries",)).data if t.name.endswith("shading)")]
+    assert keys == ["Kurdistan Region (shading)", "Federal Iraq (no shading)"]
     fig = _map(data, ("boundaries", "events", "sites"))
     entries = sum(1 for t in fig.data if t.showlegend is not False)
     assert fig.layout.legend.yanchor == "top" and fig.layout.legend.y < 0  # under the map
     assert fig.layout.margin.b >= 22 * math.ceil(entries / 2)
     every = _map(data, LAYERS)
     names = [t.name for t in every.data]
-    assert "Rings 50 km" in names and "Foreign-force sites" in names and "Labels" in names
+    assert "Rings 50 km" in names and "Foreign-force sites" in names
+    # Names are style labels (MapLibre drops colliding ones), not a trace.
+    labels = _map(data, ("labels",))
+    assert not labels.data
+    features = labels.layout.map.style["sources"]["labels"]["data"]["features"]
+    kinds = [f["properties"]["kind"] for f in features]
+    assert kinds == ["admin1"] * len(data[0])
+    assert not _map(data, ("events",)).layout.map.style["sources"]["labels"]["data"]["features"]
 
 
 def test_map_is_offline_unless_basemap_asked(data):
@@ -56,7 +63,13 @@ def test_map_is_offline_unless_basemap_asked(data):
     assert style["glyphs"].startswith("app/static/")
     assert all(src["type"] == "geojson" for src in style["sources"].values())
     assert fig.layout.map.zoom > 4.5 and fig.layout.map.center.lat == pytest.approx(33.3)
-    assert fig.layout.uirevision == "iraq-map"
+    # The user's pan and zoom survive reruns, until the extent to show changes.
+    assert fig.layout.uirevision == _map(data, ("events",)).layout.uirevision
+    north = {"west": 42.0, "east": 46.0, "south": 35.0, "north": 37.5}
+    zoomed = _map(data, ("events",), bounds=north)
+    assert zoomed.layout.uirevision != fig.layout.uirevision
+    assert zoomed.layout.map.zoom > fig.layout.map.zoom + 1
+    assert zoomed.layout.map.center.lon == pytest.approx(44.0)
     online = _map(data, ("boundaries", "basemap"))
     assert online.layout.map.layers[0].source[0].startswith("https://tile.openstreetmap.org/")
 
@@ -69,6 +82,20 @@ def test_fit_zoom_fits_iraq():
     merc = lambda lat: np.degrees(np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)))  # noqa: E731
     lat_px = (merc(figures.IRAQ_BOUNDS["north"]) - merc(figures.IRAQ_BOUNDS["south"])) / 360 * world
     assert 0.8 * 600 < lat_px <= 600
+
+
+def test_extent_pads_small_sets_and_stays_near_iraq():
+    one = figures.extent(np.array([44.4]), np.array([33.3]))
+    assert one["east"] - one["west"] == pytest.approx(3.0)
+    assert one["north"] - one["south"] == pytest.approx(3.0)
+    wide = figures.extent(np.array([10.0, 44.0]), np.array([33.0, 60.0]))
+    assert wide["west"] == figures.IRAQ_BOUNDS["west"] - 3
+    assert wide["north"] == figures.IRAQ_BOUNDS["north"] + 3
+    assert figures.extent(np.array([np.nan]), np.array([np.nan])) == figures.IRAQ_BOUNDS
+    spread = figures.extent(np.array([42.0, 46.0]), np.array([35.0, 37.0]))
+    assert spread["west"] < 42.0 and spread["east"] > 46.0  # a margin around the points
+    c = figures.center_of(figures.IRAQ_BOUNDS)
+    assert c["lat"] == pytest.approx(figures.IRAQ_CENTER["lat"], abs=0.05)
 
 
 def test_rings_are_at_the_right_distance(data):
@@ -129,13 +156,20 @@ def test_timeline_draws_milestones_and_shades_what_the_data_does_not_cover(data)
     assert pd.Timestamp(fig.layout.xaxis.range[1]) < pd.Timestamp("2022-06-01")
 
 
-def test_animation_has_one_frame_per_month(data):
+def test_animation_steps_through_every_month_empty_ones_included(data):
     admin1, _, ev, _, _ = data
-    fig = figures.animated_map(admin1, ev)
-    months = ev.event_date.dt.to_period("M").nunique()
-    assert len(fig.frames) == months
+    fig = figures.animated_map(admin1, ev, width=700, height=500)
+    months = pd.period_range(ev.event_date.min(), ev.event_date.max(), freq="M")
+    assert ev.event_date.dt.to_period("M").nunique() < len(months)  # the data has quiet months
+    assert [fr.name for fr in fig.frames] == [f"{m.start_time:%Y-%m-%d}" for m in months]
     assert sum(len(fr.data[0].lat) for fr in fig.frames) == len(ev)
+    empty = next(i for i, fr in enumerate(fig.frames) if len(fr.data[0].lat) == 0)
+    assert fig.layout.sliders[0].steps[empty].label.endswith("(0)")  # said, not skipped
     assert fig.layout.updatemenus[0].buttons[0].label.endswith("Play")
+    # The controls sit under the map, and the view is all of Iraq at the given size.
+    assert fig.layout.sliders[0].y < 0 and fig.layout.updatemenus[0].y < 0
+    assert fig.layout.margin.b >= 80 and fig.layout.height == 500 + fig.layout.margin.b
+    assert fig.layout.map.zoom == figures.fit_zoom(figures.IRAQ_BOUNDS, 500, 700)
 
 
 def test_troop_chart_keeps_forces_apart_and_partisan_figures_out_of_the_lines():
@@ -154,3 +188,31 @@ def test_troop_chart_keeps_forces_apart_and_partisan_figures_out_of_the_lines():
         else:  # sparse coalition figures and plans: dots, never a line inventing continuity
             assert t.mode == "markers", t.name
     assert {f"{f} (reported)" for f in levels[levels.status_kind == "reported"].force} <= set(names)
+
+
+def test_a_filtered_period_is_the_axis_with_whole_event_ticks_and_its_own_key_dates(data):
+    _, _, ev, _, _ = data
+    kd = pd.DataFrame({"date": pd.to_datetime(["2021-07-26", "2024-09-27", "2024-10-02",
+                                               "2024-10-02", "2024-10-03"]),
+                       "label": ["old deal", "statement", "a", "b", "c"],
+                       "key": [True, True, False, False, False], "description": ""})
+    period = (pd.Timestamp("2024-09-01"), pd.Timestamp("2024-12-31"))
+    few = ev[ev.event_date.between(*period)]
+    fig = figures.timeline_chart(aggregate.timeline(few), kd, period=period,
+                                 coverage=(ev.event_date.min(), ev.event_date.max()))
+    lo, hi = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    assert period[0] - pd.Timedelta(days=60) < lo <= period[0] and period[1] <= hi
+    assert hi < period[1] + pd.Timedelta(days=90)  # not stretched to the 2021 key date
+    texts = [a.text for a in fig.layout.annotations]
+    assert any("statement" in t for t in texts) and not any("old deal" in t for t in texts)
+    assert fig.layout.yaxis.tickformat == ",d" and fig.layout.yaxis.dtick == 1
+    # Three milestones within a day: three rows, none on top of another.
+    ys = sorted(a.y for a in fig.layout.annotations if a.text == "◆")
+    assert len(ys) == 3 and len(set(ys)) == 3
+
+
+def test_marker_rows_keep_a_gap_on_each_row():
+    dates = pd.Series(pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-20", "2024-01-03",
+                                      "2024-01-04"]).sort_values())
+    rows = figures.marker_rows(dates, pd.Timedelta(days=5))
+    assert rows == [0, 1, 2, 2, 0]  # the fourth shares the top row: three rows at most

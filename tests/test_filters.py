@@ -105,3 +105,28 @@ def test_describe_and_slug():
     assert "/" not in slug and "\\" not in slug and "<" not in slug and " " not in slug
     assert "IQ-BG" in slug and len(slug) <= 120
     assert filters.describe(Filter()) == "no filter (all data)" and filters.slug(Filter()) == "all"
+
+
+def test_quick_ranges_and_typed_dates_stay_inside_the_slider():
+    from datetime import date
+
+    from geo.app.filters import ANNOUNCEMENT, QUICK_RANGES, ordered_dates, quick_range
+    from geo.sources.curated import load
+
+    lo, hi, today = date(2019, 12, 6), date(2026, 12, 1), date(2026, 12, 1)
+    got = {label: quick_range(label, lo, hi, today) for label in QUICK_RANGES}
+    assert got["All dates"] == (lo, hi)
+    assert got["Last 30 days"] == (date(2026, 11, 1), today)
+    assert got["Since the Sept 2024 announcement"] == (ANNOUNCEMENT, hi)
+    assert got["Since Jan 2026"] == (date(2026, 1, 1), hi)
+    # The announcement date is the sourced key milestone, not a typed-in guess.
+    ms = load("milestones").data
+    row = ms[ms["date"] == pd.Timestamp(ANNOUNCEMENT)]
+    assert list(row["key"]) == ["yes"] and "joint statement" in row["title"].iloc[0]
+    # A range before the slider's start is clamped, never outside [lo, hi].
+    assert quick_range("Last 30 days", lo, date(2020, 1, 1), date(2030, 1, 1)) == (
+        date(2020, 1, 1), date(2020, 1, 1))
+    assert ordered_dates(date(2024, 3, 1), date(2024, 2, 1), lo, hi) == (
+        date(2024, 2, 1), date(2024, 3, 1))
+    assert ordered_dates(None, None, lo, hi) == (lo, hi)
+    assert ordered_dates(date(2001, 1, 1), date(2099, 1, 1), lo, hi) == (lo, hi)

@@ -75,7 +75,7 @@ def test_map_switches_to_cells_and_stays_bounded() -> None:
         kinds = {t.name for t in fig.data}
         assert any(name.startswith("Events (") and "cells" in name for name in kinds)
         assert not any(t.type == "scattermap" and t.mode == "markers"
-                       and not t.name.endswith("(shading)") for t in fig.data)
+                       and not t.name.endswith("shading)") for t in fig.data)
         sizes[n] = len(streamlit_json(fig))
     assert max(sizes.values()) < 3_000_000
     # more events do not mean more bytes: the payload depends on occupied cells, not on N

@@ -30,7 +30,15 @@ def test_sentences_count_what_the_filter_holds(data):
     text = " ".join(story.sentences(narrow, data["troop_levels"]))
     assert text.startswith(f"From {narrow.event_date.min().day} Jan 2024")
     assert f"{len(narrow):,} event" in text
-    assert story.sentences(ev.iloc[:0], data["troop_levels"]) == ["No event matches the filter."]
+    assert story.sentences(ev.iloc[:0], data["troop_levels"]) == [
+        "No event in the data matches the filter."]
+    # A period past the data's end is said to be uncovered, whether or not events fall in it.
+    cover = (ev.event_date.min(), ev.event_date.max())
+    late = (pd.Timestamp("2026-01-01"), pd.Timestamp("2026-12-01"))
+    said = " ".join(story.sentences(ev[ev.event_date >= late[0]], data["troop_levels"], late, cover))
+    assert f"The events data ends on {cover[1].day} {cover[1]:%b %Y}" in said
+    inside = (pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-31"))
+    assert "ends on" not in " ".join(story.sentences(ev, data["troop_levels"], inside, cover))
 
 
 def test_transition_status_reports_outcome_or_unknown(data):
@@ -45,3 +53,14 @@ def test_transition_status_reports_outcome_or_unknown(data):
     rows = data["transition"]
     rows = rows[~rows.description.str.contains("unknown", case=False)]
     assert {p.phase: p for p in story.transition_status(rows)}[2].outcome.startswith("under way")
+
+
+def test_headline_troop_figure_is_short_and_keeps_its_qualifier(data):
+    levels = data["troop_levels"]
+    row = levels.iloc[0].copy()
+    for qualifier, long, short in (("up to", "fewer than 2,000", "<2,000"),
+                                   ("about", "about 2,000", "~2,000"),
+                                   ("at least", "at least 2,000", "≥2,000"),
+                                   ("exact", "2,000", "2,000")):
+        row["personnel"], row["personnel_qualifier"] = 2000, qualifier
+        assert story.troop_figure(row) == long and story.troop_figure_short(row) == short

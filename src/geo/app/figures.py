@@ -1,8 +1,8 @@
 """Plotly figure builders: pure functions from (Geo)DataFrames to figures, no Streamlit here.
 
-Maps use MapLibre traces on an inline style (a plain background, no tiles, no glyphs), with an
-explicit centre and zoom, so they draw with no network. The optional OpenStreetMap raster layer
-simply shows nothing when offline.
+Maps use MapLibre traces on an inline style (water, neighbouring countries, rivers and cities
+from a file the app serves itself; our own glyphs), with an explicit centre and zoom, so they
+draw with no outside network. The optional OpenStreetMap raster layer shows nothing offline.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ import shapely
 from pyproj import Geod
 
 from geo.app import aggregate
+from geo.app import direction as d
 from geo.app.direction import COLORS as DIRECTION_COLORS
 from geo.app.direction import COLUMN as DIRECTION
 from geo.app.direction import DIRECTIONS
-from geo.spatial import lod
+from geo.spatial import context, lod
 
 IRAQ_BOUNDS = {"west": 38.79, "east": 48.57, "south": 29.06, "north": 37.38}
 IRAQ_CENTER = {"lat": 33.3, "lon": 43.7}
@@ -44,19 +45,116 @@ _GEOD = Geod(ellps="WGS84")
 
 
 GLYPHS_URL = "app/static/glyphs/{fontstack}/{range}.pbf"  # served by Streamlit from static/
+CONTEXT_URL = context.URL
 LABEL_FONT = "DejaVu Sans Book"
 
 
-def map_style(dark: bool = False) -> dict:
-    """Inline MapLibre style: a background and our own glyphs, so nothing leaves the server."""
-    color = "#0E1117" if dark else "#FFFFFF"
+# Colours of the geography around the events: quiet, so the data stays in front.
+_CONTEXT_COLORS = {
+    False: {"water": "#DCEAF5", "land": "#F4F3EF", "iraq": "#FFFFFF", "border": "#8C8C8C",
+            "river": "#6FA8DC", "river_text": "#2B6CB0", "country_text": "#7A7A7A",
+            "city": "#333333", "city_text": "#555555", "admin1_text": "#1F1F1F",
+            "site_text": "#00664A", "halo": "#FFFFFF"},
+    True: {"water": "#0D2233", "land": "#1A1D24", "iraq": "#0E1117", "border": "#6B7280",
+           "river": "#3A78B5", "river_text": "#8CC4F2", "country_text": "#9CA3AF",
+           "city": "#E5E7EB", "city_text": "#C4C8CF", "admin1_text": "#F3F4F6",
+           "site_text": "#5EEAB5", "halo": "#0E1117"},
+}
+
+
+def map_style(dark: bool = False, labels: pd.DataFrame | None = None) -> dict:
+    """Inline MapLibre style, nothing fetched from another host: water, the neighbouring
+    countries, lakes, the Tigris and Euphrates and major cities from the built context file
+    (`geo.spatial.context`, served by Streamlit beside our own glyphs), then the `labels` of the
+    figure's own governorates and sites (`map_labels`). MapLibre hides a label that would
+    collide with another, top layer first (sites, then governorates, then cities), so labels
+    show where they fit and more appear on zoom. Plotly's own text traces cannot do that: they
+    are drawn over each other."""
+    c = _CONTEXT_COLORS[dark]
+    kind = ["get", "kind"]
+    font = [LABEL_FONT]
+
+    def only(value: str) -> list:
+        return ["==", kind, value]
+
     return {"version": 8, "id": f"iraq-offline-{'dark' if dark else 'light'}", "name": "offline",
-            # Plotly prunes empty objects on re-render and MapLibre then rejects a style without
-            # "sources", so the style carries one empty GeoJSON source.
-            "sources": {"none": {"type": "geojson",
-                                 "data": {"type": "FeatureCollection", "features": []}}},
+            "sources": {"context": {"type": "geojson", "data": CONTEXT_URL,
+                                    "attribution": "Natural Earth · GeoNames (CC BY 4.0)"},
+                        "labels": {"type": "geojson", "data": _label_features(labels)}},
             "glyphs": GLYPHS_URL, "layers": [
-        {"id": "background", "type": "background", "paint": {"background-color": color}}]}
+        {"id": "background", "type": "background", "paint": {"background-color": c["water"]}},
+        {"id": "land", "type": "fill", "source": "context", "filter": only("land"),
+         "paint": {"fill-color": ["case", ["==", ["get", "name"], "Iraq"], c["iraq"], c["land"]]}},
+        {"id": "borders", "type": "line", "source": "context", "filter": only("land"),
+         "paint": {"line-color": c["border"], "line-width": 0.8}},
+        {"id": "lakes", "type": "fill", "source": "context", "filter": only("lake"),
+         "paint": {"fill-color": c["water"], "fill-outline-color": c["river"]}},
+        {"id": "rivers", "type": "line", "source": "context", "filter": only("river"),
+         "paint": {"line-color": c["river"],
+                   "line-width": ["case", ["==", ["get", "name"], ""], 1.0, 1.8]}},
+        {"id": "river-names", "type": "symbol", "source": "context",
+         "filter": ["all", only("river"), ["!=", ["get", "name"], ""]],
+         "layout": {"symbol-placement": "line", "text-field": ["get", "name"], "text-font": font,
+                    "text-size": 12, "symbol-spacing": 400},
+         "paint": {"text-color": c["river_text"], "text-halo-color": c["halo"],
+                   "text-halo-width": 1.2}},
+        {"id": "country-names", "type": "symbol", "source": "context", "filter": only("country"),
+         "layout": {"text-field": ["upcase", ["get", "name"]], "text-font": font,
+                    "text-size": 12, "text-letter-spacing": 0.15},
+         "paint": {"text-color": c["country_text"], "text-halo-color": c["halo"],
+                   "text-halo-width": 1}},
+        {"id": "city-dots", "type": "circle", "source": "context", "filter": only("city"),
+         "paint": {"circle-radius": 2.5, "circle-color": c["city"]}},
+        {"id": "city-names", "type": "symbol", "source": "context", "filter": only("city"),
+         "layout": {"text-field": ["get", "name"], "text-font": font,
+                    "text-size": ["case", ["==", ["get", "role"], "national capital"], 13, 11],
+                    "symbol-sort-key": ["get", "rank"],
+                    "text-variable-anchor": ["left", "right", "top", "bottom"],
+                    "text-radial-offset": 0.5},
+         "paint": {"text-color": c["city_text"], "text-halo-color": c["halo"],
+                   "text-halo-width": 1.2}},
+        {"id": "governorate-names", "type": "symbol", "source": "labels",
+         "filter": ["==", kind, "admin1"],
+         "layout": {"text-field": ["get", "name"], "text-font": font, "text-size": 13,
+                    "text-letter-spacing": 0.04},
+         "paint": {"text-color": c["admin1_text"], "text-halo-color": c["halo"],
+                   "text-halo-width": 1.5}},
+        {"id": "site-names", "type": "symbol", "source": "labels", "filter": ["==", kind, "site"],
+         "layout": {"text-field": ["get", "name"], "text-font": font, "text-size": 11,
+                    "text-variable-anchor": ["left", "right", "top", "bottom"],
+                    "text-radial-offset": 0.7},
+         "paint": {"text-color": c["site_text"], "text-halo-color": c["halo"],
+                   "text-halo-width": 1.5}},
+    ]}
+
+
+def _label_features(labels: pd.DataFrame | None) -> dict:
+    """Label points as an inline GeoJSON FeatureCollection (a few dozen points)."""
+    rows = [] if labels is None else labels[["lon", "lat", "name", "kind"]].to_numpy().tolist()
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": str(name), "kind": kind},
+         "geometry": {"type": "Point", "coordinates": [round(float(x), 5), round(float(y), 5)]}}
+        for x, y, name, kind in rows]}
+
+
+def map_labels(admin1: gpd.GeoDataFrame | None, sites: pd.DataFrame | None) -> pd.DataFrame:
+    """The names a map writes: governorates at a point inside each, sites at their position.
+    Style text is not HTML, so names need no escaping here."""
+    parts = []
+    if admin1 is not None and len(admin1):
+        pts = admin1.geometry.representative_point()
+        parts.append(pd.DataFrame({"lon": pts.x, "lat": pts.y, "name": admin1["admin1_name"],
+                                   "kind": "admin1"}))
+    if sites is not None and len(sites):
+        placed = sites[sites["latitude"].notna()]
+        # The name up to its first bracket or slash ("Kirkuk Air Base (FOB Warrior) / Kirkuk
+        # International Airport" -> "Kirkuk Air Base"): the full name is in the hover.
+        short = placed["name"].astype(str).str.split(r" \(| / ", regex=True).str[0]
+        parts.append(pd.DataFrame({"lon": placed["longitude"], "lat": placed["latitude"],
+                                   "name": short, "kind": "site"}))
+    if not parts:
+        return pd.DataFrame(columns=["lon", "lat", "name", "kind"])
+    return pd.concat(parts, ignore_index=True)
 
 
 def fit_zoom(bounds: dict[str, float], height: int, width: int | None = None,
@@ -71,6 +169,34 @@ def fit_zoom(bounds: dict[str, float], height: int, width: int | None = None,
     z_lat = math.log2(height * margin * 360 / (lat_span * 512))
     z_lon = math.log2(width * margin * 360 / (lon_span * 512))
     return round(min(z_lat, z_lon), 2)
+
+
+def extent(lon: np.ndarray, lat: np.ndarray, pad: float = 0.12, min_span: float = 3.0
+           ) -> dict[str, float]:
+    """Bounds that show the given points with a margin and at least `min_span` degrees each way
+    (a few events in one town still show the towns around them); never wider than Iraq with its
+    neighbours' edges. Iraq's bounds when there is no point."""
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if not ok.any():
+        return dict(IRAQ_BOUNDS)
+    w, e, s, n = lon[ok].min(), lon[ok].max(), lat[ok].min(), lat[ok].max()
+    cx, cy = (w + e) / 2, (s + n) / 2
+    half_x = max((e - w) * (1 + 2 * pad), min_span) / 2
+    half_y = max((n - s) * (1 + 2 * pad), min_span) / 2
+    frame = {"west": IRAQ_BOUNDS["west"] - 3, "east": IRAQ_BOUNDS["east"] + 3,
+             "south": IRAQ_BOUNDS["south"] - 3, "north": IRAQ_BOUNDS["north"] + 3}
+    return {"west": max(cx - half_x, frame["west"]), "east": min(cx + half_x, frame["east"]),
+            "south": max(cy - half_y, frame["south"]), "north": min(cy + half_y, frame["north"])}
+
+
+def center_of(bounds: dict[str, float]) -> dict[str, float]:
+    """The centre of `bounds` on a Mercator map (the middle latitude in Mercator, not degrees)."""
+    def merc(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    mid = (merc(bounds["north"]) + merc(bounds["south"])) / 2
+    lat = math.degrees(2 * math.atan(math.exp(mid)) - math.pi / 2)
+    return {"lat": round(lat, 4), "lon": round((bounds["west"] + bounds["east"]) / 2, 4)}
 
 
 def plain(values: pd.Series) -> pd.Series:
@@ -120,7 +246,8 @@ def _with_breaks(values: np.ndarray, part: np.ndarray) -> np.ndarray:
 def boundary_trace(admin1: gpd.GeoDataFrame, dark: bool = False) -> go.Choroplethmap:
     """Governorates with a light fill by region; hover shows the names; clickable."""
     codes = list(admin1["admin1_code"])
-    colors = admin1["region"].map(REGION_COLORS).fillna("#BBBBBB").tolist()
+    # Only the Kurdistan Region is tinted: a blue federal Iraq read as water beside the rivers.
+    colors = admin1["region"].map(_shading(dark)).fillna("#BBBBBB").tolist()
     scale = [[i / max(len(codes) - 1, 1), c] for i, c in enumerate(colors)]
     return go.Choroplethmap(
         geojson=_geojson(admin1, "admin1_code"), featureidkey="properties.admin1_code",
@@ -133,11 +260,20 @@ def boundary_trace(admin1: gpd.GeoDataFrame, dark: bool = False) -> go.Choroplet
     )
 
 
-def region_key_traces() -> list[go.Scattermap]:
-    """Legend-only entries for the governorates' fill: which colour is the Kurdistan Region."""
-    return [go.Scattermap(lat=[None], lon=[None], mode="markers", name=f"{region} (shading)",
-                          marker={"size": 12, "color": color, "opacity": 0.6}, hoverinfo="skip")
-            for region, color in REGION_COLORS.items()]
+def _shading(dark: bool) -> dict[str, str]:
+    return {"Kurdistan Region": REGION_COLORS["Kurdistan Region"],
+            "Federal Iraq": _CONTEXT_COLORS[dark]["iraq"]}
+
+
+def region_key_traces(dark: bool = False) -> list[go.Scattermap]:
+    """Legend-only entries for the governorates' fill: the Kurdistan Region is tinted, federal
+    Iraq is not."""
+    border = _CONTEXT_COLORS[dark]["border"]
+    return [go.Scattermap(lat=[None], lon=[None], mode="markers", name=name, hoverinfo="skip",
+                          marker={"size": 12, "color": color, "opacity": 0.6 if tint else 1})
+            for name, color, tint in (
+                ("Kurdistan Region (shading)", REGION_COLORS["Kurdistan Region"], True),
+                ("Federal Iraq (no shading)", border, False))]
 
 
 def choropleth_trace(admin1: gpd.GeoDataFrame, table: pd.DataFrame, metric: str, label: str
@@ -174,12 +310,18 @@ def _legend_order(values: pd.Series) -> list[str]:
     return [d for d in DIRECTIONS if d in present] + sorted(present - set(DIRECTIONS))
 
 
-def event_traces(events: pd.DataFrame) -> list[go.Scattermap]:
+def direction_colors(dark: bool = False) -> dict[str, str]:
+    """The directions' colours; on a dark map the Islamic State's black would vanish, so it is
+    drawn near-white there (the legend follows)."""
+    return {**DIRECTION_COLORS, **({d.ISLAMIC_STATE: "#F2F2F2"} if dark else {})}
+
+
+def event_traces(events: pd.DataFrame, dark: bool = False) -> list[go.Scattermap]:
     """One trace per direction of violence (or event type when no direction was derived), so
     the legend explains the colours; size ~ fatalities. Hover: date and type, place, who against
     whom, the target, the toll and the source; `customdata[0]` is the event id (click → record)."""
     by = DIRECTION if DIRECTION in events else "event_type"
-    colors = DIRECTION_COLORS if by == DIRECTION else EVENT_TYPE_COLORS
+    colors = direction_colors(dark) if by == DIRECTION else EVENT_TYPE_COLORS
     traces = []
     for value in _legend_order(events[by]):
         grp = events[events[by].astype(str) == value]
@@ -252,7 +394,8 @@ def cell_density_trace(cells: pd.DataFrame, size: float, radius: int = 25) -> go
 
 
 def site_trace(sites: pd.DataFrame, personnel: pd.Series | None = None) -> go.Scattermap:
-    """Sites as diamonds-by-colour circles; size grows with published personnel where known."""
+    """Foreign-force sites as green circles (their names are style labels, `map_labels`); size
+    grows with published personnel where known."""
     placed = sites[sites["latitude"].notna()]
     people = (personnel.reindex(placed["site_id"]).to_numpy(dtype=float)
               if personnel is not None else np.full(len(placed), np.nan))
@@ -285,24 +428,17 @@ def ring_trace(sites: pd.DataFrame, radii_km: tuple[float, ...], points: int = 7
                          line={"width": 1.2, "color": "#CC79A7"}, name=f"Rings {km} km")
 
 
-def label_trace(admin1: gpd.GeoDataFrame, dark: bool = False) -> go.Scattermap:
-    """Governorate names as text, placed at a point inside each polygon."""
-    pts = admin1.geometry.representative_point()
-    return go.Scattermap(lon=pts.x, lat=pts.y, mode="text", text=plain(admin1["admin1_name"]),
-                         textfont={"size": 12, "color": "#EEEEEE" if dark else "#222222",
-                                   "family": LABEL_FONT},
-                         hoverinfo="skip", name="Labels", showlegend=False)
-
-
 def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.DataFrame,
                 sites: pd.DataFrame, layers: tuple[str, ...], *, table: pd.DataFrame | None = None,
                 metric: str = "events", metric_label: str = "Events",
                 rings_km: tuple[float, ...] = (), personnel: pd.Series | None = None,
                 height: int = 620, width: int | None = None, dark: bool = False,
-                point_limit: int = lod.POINT_LIMIT) -> go.Figure:
+                point_limit: int = lod.POINT_LIMIT, bounds: dict[str, float] | None = None,
+                legend_columns: int = 2) -> go.Figure:
     """The map with the requested layers, drawn bottom to top. `width` is the expected width in
-    pixels (the zoom is chosen so that Iraq fits); Plotly itself fills the container. Above
-    `point_limit` events, events and density are drawn from grid cells (`geo.spatial.lod`)."""
+    pixels: the centre and zoom are chosen so that `bounds` (Iraq by default) fit; Plotly itself
+    fills the container. Above `point_limit` events, events and density are drawn from grid
+    cells (`geo.spatial.lod`)."""
     fig = go.Figure()
     cells, size = None, None
     if lod.use_cells(len(events), point_limit) and {"events", "density"} & set(layers):
@@ -312,7 +448,7 @@ def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.
     elif "boundaries" in layers:
         fig.add_trace(boundary_trace(admin1, dark))
     if "boundaries" in layers and "choropleth" not in layers:
-        fig.add_traces(region_key_traces())
+        fig.add_traces(region_key_traces(dark))
     if "boundaries" in layers and "choropleth" in layers:
         lons, lats = _lines(admin1)
         fig.add_trace(go.Scattermap(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
@@ -329,28 +465,32 @@ def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.
     if "events" in layers and cells is not None:
         fig.add_trace(cell_trace(cells, size, dark))
     elif "events" in layers and len(events):
-        for trace in event_traces(events):
+        for trace in event_traces(events, dark):
             fig.add_trace(trace)
-    if "labels" in layers:
-        fig.add_trace(label_trace(admin1, dark))
     # Every MapLibre symbol layer asks for glyphs of its font: point them all at the shipped one.
     fig.update_traces(textfont_family=LABEL_FONT, selector={"type": "scattermap"})
-    map_layout: dict = {"style": map_style(dark), "center": IRAQ_CENTER,
-                        "zoom": fit_zoom(IRAQ_BOUNDS, height, width)}
+    view = bounds or IRAQ_BOUNDS
+    labels = map_labels(admin1 if "labels" in layers else None,
+                        sites if "sites" in layers else None)
+    map_layout: dict = {"style": map_style(dark, labels),
+                        "center": IRAQ_CENTER if bounds is None else center_of(view),
+                        "zoom": fit_zoom(view, height, width)}
     if "basemap" in layers:
         map_layout["layers"] = [{"below": "traces", "sourcetype": "raster", "source": [OSM_TILES],
                                  "sourceattribution": "© OpenStreetMap contributors",
                                  "opacity": 0.8}]
-    # The legend goes under the map, two entries a row (its height is then known whatever the
-    # width): drawn over the map it hid the south of Iraq, and on a phone most of it.
+    # The legend goes under the map, two entries a row (one on a phone), so its height is known
+    # whatever the width: drawn over the map it hid the south of Iraq, and on a phone most of it.
     entries = sum(1 for t in fig.data if t.showlegend is not False)
-    legend_px = 22 * math.ceil(entries / 2) + 8 if entries else 0
+    legend_px = 22 * math.ceil(entries / legend_columns) + 8 if entries else 0
     fig.update_layout(
         map=map_layout, height=height + legend_px,
         margin={"l": 0, "r": 0, "t": 0, "b": legend_px},
         legend={"orientation": "h", "y": -0.01, "x": 0.0, "yanchor": "top",
-                "entrywidth": 0.5, "entrywidthmode": "fraction", "font": {"size": 11}},
-        uirevision="iraq-map",  # keeps the user's pan and zoom across reruns
+                "entrywidth": 1 / legend_columns, "entrywidthmode": "fraction",
+                "font": {"size": 11}},
+        # The user's pan and zoom are kept across reruns until the extent to show changes.
+        uirevision="map-" + ",".join(f"{v:.3f}" for v in view.values()),
         clickmode="event+select",
     )
     return fig
@@ -370,42 +510,55 @@ def map_columns(events: pd.DataFrame) -> list[str]:
 def map_page_figure(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.DataFrame,
                     sites: pd.DataFrame, deployments: pd.DataFrame, layers: tuple[str, ...],
                     metric: str = "events", rings_km: tuple[float, ...] = (50, 100),
-                    width: int = 900, dark: bool = False) -> go.Figure:
+                    width: int = 900, dark: bool = False, height: int = 520,
+                    bounds: dict[str, float] | None = None, legend_columns: int = 2) -> go.Figure:
     """Everything the Map page draws for a filtered set of events (the app and `geo bench`)."""
     table = aggregate.admin1_table(events, sites, admin1)
     return layered_map(admin1, regions, events, sites, layers, table=table, metric=metric,
                        metric_label=aggregate.METRICS[metric], rings_km=rings_km,
-                       personnel=aggregate.latest_personnel(deployments), width=width, dark=dark)
+                       personnel=aggregate.latest_personnel(deployments), width=width, dark=dark,
+                       height=height, bounds=bounds, legend_columns=legend_columns)
 
 
 def overview_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame | None = None,
                  sites: pd.DataFrame | None = None, height: int = 420, width: int = 400,
-                 dark: bool = False) -> go.Figure:
-    """A compact map: governorates, events and sites."""
-    layers = ("boundaries", "events", "sites")
+                 dark: bool = False, bounds: dict[str, float] | None = None,
+                 legend_columns: int = 2) -> go.Figure:
+    """A compact map: governorates with their names, events and sites."""
+    layers = ("boundaries", "events", "sites", "labels")
     empty = pd.DataFrame(columns=["latitude", "longitude"])
     return layered_map(admin1, admin1.iloc[:0], events if events is not None else empty,
                        sites if sites is not None else empty, layers, height=height, width=width,
-                       dark=dark)
+                       dark=dark, bounds=bounds, legend_columns=legend_columns)
 
 
 def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_type",
-                   title: str = "", coverage: tuple[pd.Timestamp, pd.Timestamp] | None = None
-                   ) -> go.Figure:
+                   title: str = "", coverage: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+                   period: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+                   dark: bool = False) -> go.Figure:
     """Stacked bars of events per period. Key dates are labelled vertical lines, the other
     milestones small markers along the top (hover for what happened). Outside `coverage` (the
-    data's first and last date) the axis is shaded: no data there is not the same as quiet."""
+    data's first and last date) the axis is shaded: no data there is not the same as quiet.
+    With a filtered `period` the axis is that period, and only its key dates are drawn."""
     fig = go.Figure()
+    if period is not None:
+        key_dates = key_dates[key_dates["date"].between(*period)]
     for value in _legend_order(tl[by]) if len(tl) else []:
         grp = tl[tl[by].astype(str) == value]
         fig.add_bar(x=grp["period"], y=grp["events"], name=str(value),
                     marker_color={**EVENT_TYPE_COLORS, **REGION_COLORS,
-                                  **DIRECTION_COLORS}.get(str(value)),
+                                  **direction_colors(dark)}.get(str(value)),
                     hovertemplate="%{x|%b %Y}: %{y} events<extra>" + str(value) + "</extra>")
     if "key" not in key_dates:
         key_dates = key_dates.assign(key=True, description="")
     dates = pd.concat([tl["period"], key_dates["date"]]).dropna()
     lo, hi = (dates.min(), dates.max()) if len(dates) else (None, None)
+    if period is not None:
+        lo, hi = period
+    # Milestone markers go on up to three rows so that no two overlap.
+    minor = key_dates[~key_dates["key"].astype(bool)].sort_values("date")
+    span = (hi - lo) if lo is not None else pd.Timedelta(days=365)
+    rows = marker_rows(minor["date"], max(span / 70, pd.Timedelta(days=1)))
     # Key dates: a numbered line each, and the numbered list under the chart (labels written
     # beside the lines covered each other as soon as two lines were close).
     lines = key_dates[key_dates["key"].astype(bool)].reset_index(drop=True)
@@ -419,16 +572,16 @@ def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_t
         listed.append(f"{i + 1} {row['date']:%d %b %Y}: {html.escape(str(row['label']), quote=False)}")
     # Below the plot: ticks, the legend two entries a row (so its height is known whatever the
     # chart's width), then the numbered list of key dates.
-    plot_px, top = 300, (44 if title else 24)
+    plot_px, top = 300, (44 if title else 24) + 14 * (max(rows, default=0))
     legend_px = 20 * math.ceil(len(fig.data) / 2)
     list_at = 30 + legend_px + 8
     if listed:
         fig.add_annotation(x=0, xref="paper", xanchor="left", y=-list_at / plot_px, yref="paper",
                            yanchor="top", align="left", showarrow=False, font={"size": 11},
                            text="<br>".join(listed))
-    for _, row in key_dates[~key_dates["key"].astype(bool)].iterrows():
-        fig.add_annotation(x=row["date"], y=1.0, yref="paper", yanchor="bottom", text="◆",
-                           showarrow=False, font={"size": 10, "color": OKABE_ITO[5]},
+    for (_, row), level in zip(minor.iterrows(), rows, strict=True):
+        fig.add_annotation(x=row["date"], y=1.0 + 0.055 * level, yref="paper", yanchor="bottom",
+                           text="◆", showarrow=False, font={"size": 10, "color": OKABE_ITO[5]},
                            hovertext=html.escape(f"{row['date']:%d %b %Y}: {row['label']}",
                                                  quote=False))
     if lo is not None:
@@ -446,12 +599,28 @@ def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_t
                                        font={"size": 10, "color": "#777777"})
         fig.update_xaxes(range=[start, end])
     bottom = list_at + 16 * len(listed) + 10
+    # Whole events only: a short period with one or two events showed ticks at 0.2 events.
+    peak = tl.groupby("period")["events"].sum().max() if len(tl) else 0
+    fig.update_yaxes(rangemode="tozero", tickformat=",d", dtick=1 if peak <= 8 else None)
     fig.update_layout(barmode="stack", title=title, height=top + plot_px + bottom,
                       yaxis_title="events", margin={"l": 10, "r": 10, "t": top, "b": bottom},
                       legend={"orientation": "h", "y": -28 / plot_px, "yanchor": "top",
                               "entrywidth": 0.5, "entrywidthmode": "fraction",
                               "traceorder": "normal", "font": {"size": 10}})
     return fig
+
+
+def marker_rows(dates: pd.Series, gap: pd.Timedelta, levels: int = 3) -> list[int]:
+    """A row (0 = lowest) for each of the sorted `dates` so that markers on one row are at
+    least `gap` apart; markers that still cannot fit share the top row."""
+    last: list[pd.Timestamp | None] = [None] * levels
+    rows = []
+    for when in dates:
+        row = next((i for i, prev in enumerate(last) if prev is None or when - prev >= gap),
+                   levels - 1)
+        last[row] = when
+        rows.append(row)
+    return rows
 
 
 def bar_chart(df: pd.DataFrame, label_col: str, value_col: str = "events", title: str = "",
@@ -568,14 +737,19 @@ def site_status_chart(deployments: pd.DataFrame) -> go.Figure:
 
 
 def animated_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame, freq: str = "MS",
-                 height: int = 620, dark: bool = False,
+                 height: int = 520, dark: bool = False, width: int | None = None,
                  point_limit: int = lod.POINT_LIMIT) -> go.Figure:
-    """Client-side animation through periods: the frames play in the browser, no reruns. Above
-    `point_limit` events each frame shows grid cells (coarse: every frame is sent at once)."""
+    """Client-side animation through periods: the frames play in the browser, no reruns. Every
+    period from the first event to the last is a frame, empty ones included (a quiet month
+    must look quiet, not be skipped). The view is all of Iraq in every frame, and the play
+    buttons and slider sit under the map, not on it. Above `point_limit` events each frame
+    shows grid cells (coarse: every frame is sent at once)."""
     base = layered_map(admin1, admin1.iloc[:0], events.iloc[:0], events.iloc[:0], ("boundaries",),
-                       height=height, dark=dark)
-    periods = events["event_date"].dt.to_period("M" if freq == "MS" else "W").dt.start_time
-    order = sorted(periods.unique())
+                       height=height, width=width, dark=dark)
+    step = "M" if freq == "MS" else "W"
+    periods = events["event_date"].dt.to_period(step)
+    order = (list(pd.period_range(periods.min(), periods.max(), freq=step)) if len(events)
+             else [])
     if lod.use_cells(len(events), point_limit):
         lon, lat, *_ = lod.points_of(events)
         size = lod.cell_size(lon, lat, max_columns=lod.MAX_COLUMNS // 3)
@@ -583,29 +757,35 @@ def animated_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame, freq: str = "MS
         biggest = max((int(c["events"].max()) for c in cells if len(c)), default=1)
         traces = [_frame_cells(c, size, biggest) for c in cells]
     else:
-        traces = [_frame_points(events[periods == p]) for p in order]
-    frames = [go.Frame(name=f"{p:%Y-%m-%d}", data=[t], traces=[1])
+        traces = [_frame_points(events[periods == p], dark) for p in order]
+    frames = [go.Frame(name=f"{p.start_time:%Y-%m-%d}", data=[t], traces=[1])
               for p, t in zip(order, traces, strict=True)]
-    base.add_trace(_frame_points(events.iloc[:0]))
+    base.add_trace(_frame_points(events.iloc[:0], dark))
+    counts = periods.value_counts()
     steps = [{"args": [[fr.name], {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"}],
-              "label": fr.name[:7] if freq == "MS" else fr.name, "method": "animate"}
-             for fr in frames]
+              "label": (f"{p.start_time:%b %Y}" if freq == "MS" else fr.name)
+              + f" ({int(counts.get(p, 0))})", "method": "animate"}
+             for p, fr in zip(order, frames, strict=True)]
     base.frames = frames
+    controls = 90
     base.update_layout(
-        updatemenus=[{"type": "buttons", "x": 0.02, "y": 0.98, "showactive": False, "buttons": [
+        height=height + controls, margin={"l": 0, "r": 0, "t": 0, "b": controls},
+        showlegend=False,
+        updatemenus=[{"type": "buttons", "direction": "left", "x": 0.0, "y": -0.01,
+                      "xanchor": "left", "yanchor": "top", "showactive": False, "buttons": [
             {"label": "▶ Play", "method": "animate",
              "args": [None, {"frame": {"duration": 700, "redraw": True}, "fromcurrent": True}]},
             {"label": "❚❚ Pause", "method": "animate",
              "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}]},
         ]}],
-        sliders=[{"steps": steps, "x": 0.02, "len": 0.96, "y": 0.02,
-                  "currentvalue": {"prefix": "Period: "}}],
+        sliders=[{"steps": steps, "x": 0.18, "len": 0.82, "y": -0.01, "yanchor": "top",
+                  "currentvalue": {"prefix": "Month: " if freq == "MS" else "Week of: "}}],
     )
     return base
 
 
-def _frame_points(events: pd.DataFrame) -> go.Scattermap:
-    colors = (events[DIRECTION].map(DIRECTION_COLORS) if DIRECTION in events
+def _frame_points(events: pd.DataFrame, dark: bool = False) -> go.Scattermap:
+    colors = (events[DIRECTION].map(direction_colors(dark)) if DIRECTION in events
               else events["event_type"].map(EVENT_TYPE_COLORS)).fillna("#999999")
     deaths = events["fatalities"].astype("float64").fillna(0)
     return go.Scattermap(lat=events["latitude"], lon=events["longitude"], mode="markers",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields, replace
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -20,8 +20,30 @@ from geo.data.textops import per_value
 REGION_CHOICES = ("Federal Iraq", "Kurdistan Region", "Outside Iraq")
 LAYERS = ("boundaries", "regions", "choropleth", "events", "density", "sites", "rings", "labels",
           "basemap")
-DEFAULT_LAYERS = ("boundaries", "regions", "events", "sites")
+DEFAULT_LAYERS = ("boundaries", "regions", "events", "sites", "labels")
 _MAX_ACTOR_QUERY = 100
+# Quick ranges of the date filter. 27 Sep 2024 is the US–Iraq joint statement that set the two
+# phases of the coalition's exit (milestone MS-0003 in data/curated/milestones.csv, sourced).
+ANNOUNCEMENT = date(2024, 9, 27)
+QUICK_RANGES = ("All dates", "Last 30 days", "Since the Sept 2024 announcement", "Since Jan 2026")
+
+
+def quick_range(label: str, lo: date, hi: date, today: date) -> tuple[date, date]:
+    """The (start, end) a quick-range button sets, kept inside the slider's [lo, hi]."""
+    start = {"All dates": lo, "Last 30 days": today - timedelta(days=30),
+             "Since the Sept 2024 announcement": ANNOUNCEMENT,
+             "Since Jan 2026": date(2026, 1, 1)}[label]
+    end = hi if label != "Last 30 days" else today
+    start, end = min(max(start, lo), hi), min(max(end, lo), hi)
+    return start, max(start, end)
+
+
+def ordered_dates(start: date | None, end: date | None, lo: date, hi: date) -> tuple[date, date]:
+    """Typed dates made usable: a blank box is the range's end, both are kept inside [lo, hi],
+    and a start after the end swaps them (rather than showing nothing)."""
+    start = min(max(start or lo, lo), hi)
+    end = min(max(end or hi, lo), hi)
+    return (start, end) if start <= end else (end, start)
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,15 @@ def _day(when: pd.Timestamp) -> str:
     return f"{when.day} {when:%b %Y}"
 
 
-def sentences(events: pd.DataFrame, troop_levels: pd.DataFrame) -> list[str]:
-    """Two or three plain sentences for the filtered events (no Markdown, no HTML)."""
+def sentences(events: pd.DataFrame, troop_levels: pd.DataFrame,
+              period: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+              coverage: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> list[str]:
+    """Two or three plain sentences for the filtered events (no Markdown, no HTML). When the
+    chosen `period` runs past the data's `coverage`, the text says so: an empty month after the
+    last recorded event is missing data, not a quiet month."""
+    gap = _coverage_gap(period, coverage)
     if events.empty:
-        return ["No event matches the filter."]
+        return ["No event in the data matches the filter.", *gap]
     first, last = events["event_date"].min(), events["event_date"].max()
     directions = d.direction(events)
     count = directions.value_counts()
@@ -51,7 +56,21 @@ def sentences(events: pd.DataFrame, troop_levels: pd.DataFrame) -> list[str]:
     if troops is not None:
         parts.append(f"The latest US troop figure is {troop_figure(troops)} "
                      f"({_day(troops['as_of_date'])}, {troops['source_publisher']}).")
-    return parts
+    return parts + gap
+
+
+def _coverage_gap(period: tuple[pd.Timestamp, pd.Timestamp] | None,
+                  coverage: tuple[pd.Timestamp, pd.Timestamp] | None) -> list[str]:
+    if period is None or coverage is None:
+        return []
+    (start, end), (first, last) = period, coverage
+    said = []
+    if end.normalize() > last.normalize():
+        said.append(f"The events data ends on {_day(last)}: nothing after that date is in it, "
+                    "which does not mean nothing happened.")
+    if start.normalize() < first.normalize():
+        said.append(f"The events data starts on {_day(first)}.")
+    return said
 
 
 def troop_figure(troops: pd.Series) -> str:
@@ -60,6 +79,13 @@ def troop_figure(troops: pd.Series) -> str:
     qualifier = {"about": "about ", "up to": "fewer than ", "at least": "at least ",
                  "estimate": "an estimated "}.get(str(troops["personnel_qualifier"]), "")
     return f"{qualifier}{int(troops['personnel']):,}"
+
+
+def troop_figure_short(troops: pd.Series) -> str:
+    """The same figure in a headline's width: '~2,500', '<2,000', '≥2,000'."""
+    sign = {"about": "~", "up to": "<", "at least": "≥", "estimate": "~"}.get(
+        str(troops["personnel_qualifier"]), "")
+    return f"{sign}{int(troops['personnel']):,}"
 
 
 @dataclass(frozen=True)

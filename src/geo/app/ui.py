@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -128,8 +129,8 @@ def _load_data(version: float) -> Data:
 
 # ---------------------------------------------------------------- filter sidebar and URL
 
-_WIDGET_KEYS = ("f_dates", "f_dir", "f_types", "f_subtypes", "f_actor", "f_admin1", "f_regions", "f_fat",
-                "f_unknown", "f_prec")
+_WIDGET_KEYS = ("f_dates", "f_from", "f_to", "f_quick", "f_dir", "f_types", "f_subtypes",
+                "f_actor", "f_admin1", "f_regions", "f_fat", "f_unknown", "f_prec")
 
 
 def _date_bounds(data: Data) -> tuple[date, date]:
@@ -154,6 +155,7 @@ def _seed_from_url(data: Data) -> None:
     start = min(max(f.start or lo, lo), hi)
     end = max(min(f.end or hi, hi), start)
     st.session_state["f_dates"] = (start, end)
+    st.session_state["f_from"], st.session_state["f_to"] = start, end
     st.session_state["f_dir"] = list(f.directions)
     st.session_state["f_types"] = list(f.event_types)
     st.session_state["f_subtypes"] = list(f.sub_event_types)
@@ -169,14 +171,49 @@ def _seed_from_url(data: Data) -> None:
         st.session_state[f"layer_{layer}"] = layer in f.layers
 
 
+def _set_dates(start: date, end: date, quick: str | None = None) -> None:
+    st.session_state["f_dates"] = (start, end)
+    st.session_state["f_from"], st.session_state["f_to"] = start, end
+    st.session_state["f_quick"] = quick
+
+
+def _dates_from_slider() -> None:
+    _set_dates(*st.session_state["f_dates"])
+
+
+def _dates_from_boxes(lo: date, hi: date) -> None:
+    _set_dates(*filters.ordered_dates(st.session_state.get("f_from"), st.session_state.get("f_to"),
+                                      lo, hi))
+
+
+def _dates_from_quick(lo: date, hi: date) -> None:
+    label = st.session_state.get("f_quick")
+    if label:
+        _set_dates(*filters.quick_range(label, lo, hi, date.today()), quick=label)
+
+
+def date_filter(sb, lo: date, hi: date) -> tuple[date, date]:
+    """The period: a slider for the sweep, two date boxes for exact days (the slider moves ~11
+    days per pixel over seven years), and quick ranges. All three stay in step."""
+    sb.slider("Date range", min_value=lo, max_value=hi, key="f_dates", format="YYYY-MM-DD",
+              on_change=_dates_from_slider)
+    # One box a row: side by side the sidebar cut the dates off.
+    sb.date_input("From", min_value=lo, max_value=hi, key="f_from", format="YYYY-MM-DD",
+                  on_change=_dates_from_boxes, args=(lo, hi))
+    sb.date_input("To", min_value=lo, max_value=hi, key="f_to", format="YYYY-MM-DD",
+                  on_change=_dates_from_boxes, args=(lo, hi))
+    sb.pills("Quick range", filters.QUICK_RANGES, key="f_quick", on_change=_dates_from_quick,
+             args=(lo, hi), label_visibility="collapsed")
+    return st.session_state["f_dates"]
+
+
 def sidebar_filter(data: Data) -> Filter:
     """Render the shared filter and layer panel; return the active Filter and sync the URL."""
     _seed_from_url(data)
     lo, hi = _date_bounds(data)
     sb = st.sidebar
     sb.header("Filter")
-    start, end = sb.slider("Date range", min_value=lo, max_value=hi, key="f_dates",
-                           format="YYYY-MM-DD")
+    start, end = date_filter(sb, lo, hi)
     dirs = sb.multiselect("Direction of violence", list(DIRECTIONS), key="f_dir",
                           placeholder="All directions",
                           help="Who did what to whom, derived from the actors and the target "
@@ -253,12 +290,86 @@ def record_of(data: Data, event_id: object) -> pd.Series | None:
         columns="geometry", errors="ignore").iloc[0]
 
 
+# ---------------------------------------------------------------- tables
+
+# What a reader sees above each column: the data keeps its schema names (exports, the CLI and
+# the URL use them), the screen says what they mean.
+COLUMN_LABELS = {
+    "event_id": "Event id", "event_date": "Date", "direction": "What happened",
+    "event_type": "Event type", "sub_event_type": "Sub-type", "actor1": "Who acted",
+    "actor2": "Against whom", "target": "Target", "location": "Place",
+    "admin1_code": "Governorate code", "admin1_name": "Governorate", "region": "Region",
+    "fatalities": "Deaths", "fatalities_qualifier": "Toll is", "fatalities_low": "Deaths (low)",
+    "fatalities_high": "Deaths (high)", "fatalities_group": "Shared toll group",
+    "partisan": "Partisan source", "notes": "Notes", "source_url": "Source",
+    "source_publisher": "Publisher", "source_date": "Published", "source_title": "Headline",
+    "time_precision": "Date precision", "geo_precision": "Place precision",
+    "coord_source": "Position from", "latitude": "Latitude", "longitude": "Longitude",
+    "source_admin1": "Governorate (per source)", "attack_on_foreign_forces": "Attack on US/coalition",
+    "area_km2": "Area (km²)", "events": "Events", "unknown_toll": "Events with unknown toll",
+    "attacks_on_foreign_forces": "Attacks on US/coalition", "sites": "Foreign-force sites",
+    "events_per_site": "Events per site", "events_per_10k_km2": "Events per 10,000 km²",
+    "as_of_date": "As of", "force": "Force", "personnel": "Personnel",
+    "personnel_qualifier": "Figure is", "status_kind": "Reported or planned", "status": "Status",
+    "phase": "Phase", "area": "Area", "start_date": "From", "end_date": "Until",
+    "description": "What", "date": "Date", "kind": "Kind", "title": "Title",
+    "site_id": "Site id", "site_name": "Site", "name": "Name", "reported_status": "Reported status",
+    "reported_as_of": "Reported as of", "planned_status": "Planned status",
+    "planned_by": "Planned by",
+}
+_HELP = {
+    "fatalities": "Blank = no source gives a figure (never counted as 0)",
+    "partisan": "Only a party to the fighting, or an outlet aligned with one, gives this figure",
+    "unknown_toll": "Events whose toll no source gives: not counted in Deaths",
+    "geo_precision": "1 = the place itself, 2 = near it / its district, 3 = its governorate",
+    "time_precision": "1 = the day, 2 = the week, 3 = the month",
+}
+_DATES = {"event_date", "source_date", "as_of_date", "start_date", "end_date", "date",
+          "reported_as_of", "planned_by"}
+_WIDE = {"notes", "description", "source_title", "title"}
+
+
+def column_config(columns: list[str]) -> dict[str, object]:
+    """Readable headers for `columns`: dates as dates, counts as integers, URLs as links."""
+    config: dict[str, object] = {}
+    for col in columns:
+        label, tip = COLUMN_LABELS.get(col, col.replace("_", " ").capitalize()), _HELP.get(col)
+        if col in _DATES:
+            config[col] = st.column_config.DateColumn(label, format="YYYY-MM-DD", help=tip)
+        elif col == "source_url":
+            config[col] = st.column_config.LinkColumn(
+                label, display_text=r"https?://(?:www\.)?([^/]+)", help="Opens the source")
+        elif col in ("fatalities", "events", "unknown_toll", "attacks_on_foreign_forces",
+                     "sites", "personnel", "fatalities_low", "fatalities_high"):
+            config[col] = st.column_config.NumberColumn(label, format="%d", help=tip)
+        else:
+            config[col] = st.column_config.TextColumn(
+                label, help=tip, width="large" if col in _WIDE else None)
+    return config
+
+
+def table(frame: pd.DataFrame, key: str, columns: list[str] | None = None,
+          newest_first: str | None = None, **kwargs) -> object:
+    """A data table as every page shows one: readable headers, the newest row first when the
+    table has a date, source addresses as links (only http(s); anything else as text)."""
+    cols = [c for c in (columns or list(frame.columns)) if c in frame.columns]
+    shown = frame
+    if newest_first and newest_first in frame.columns:
+        shown = frame.sort_values(newest_first, ascending=False, kind="stable",
+                                  na_position="last")
+    if "source_url" in cols:
+        shown = shown.assign(source_url=http_links(shown["source_url"]))
+    return st.dataframe(shown, hide_index=True, key=key, column_order=cols,
+                        column_config=column_config(cols), **kwargs)
+
+
 def event_record(record: pd.Series, key: str) -> None:
     """One event in full: every field shown as text (never Markdown or HTML), then its source
     as a link when it is an http(s) address."""
     values = [v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else ("" if pd.isna(v) else str(v))
               for v in record]
-    detail = pd.DataFrame({"field": record.index, "value": values})
+    fields = [COLUMN_LABELS.get(c, c) for c in record.index]
+    detail = pd.DataFrame({"field": fields, "value": values})
     st.dataframe(detail, hide_index=True, key=key,
                  height=35 * (len(detail) + 1) + 3)  # every field at once, no inner scrolling
     url = http_links(pd.Series([record["source_url"]])).iloc[0]
@@ -303,8 +414,19 @@ def coverage_text(cover: pd.DataFrame) -> str:
 
 
 def timeline_figure(data: Data, tl: pd.DataFrame, **kwargs) -> go.Figure:
-    """A page's timeline: the key dates and milestones, and the data's coverage shaded."""
-    return figures.timeline_chart(tl, key_dates(data), coverage=events_coverage(data), **kwargs)
+    """A page's timeline: the key dates and milestones, and the data's coverage shaded; the
+    axis is the filter's period when dates are set."""
+    period = filter_period(data, st.session_state.get("filter"))
+    return figures.timeline_chart(tl, key_dates(data), coverage=events_coverage(data),
+                                  period=period, dark=is_dark(), **kwargs)
+
+
+def filter_period(data: Data, f: Filter | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The filter's (start, end) when it sets dates; None when it leaves the dates open."""
+    if f is None or not (f.start or f.end):
+        return None
+    lo, hi = _date_bounds(data)
+    return pd.Timestamp(f.start or lo), pd.Timestamp(f.end or hi)
 
 
 def key_dates(data: Data) -> pd.DataFrame:
@@ -331,22 +453,69 @@ def page_header(title: str, data: Data, f: Filter, shown: int | None = None) -> 
                    "embedded governorates.")
 
 
+PHONE_WIDTH = 360  # px of map on a phone held upright (390 px screen less the page margins)
+
+
+def on_phone() -> bool:
+    """Whether the viewer's browser says it is a phone: "Mobi" in the user agent (MDN's advice)
+    or the `Sec-CH-UA-Mobile: ?1` client hint. The server cannot measure the window, and a map
+    zoomed for a desktop column cuts Iraq's west off on a phone (docs/decisions.md)."""
+    try:
+        headers = st.context.headers
+    except AttributeError:
+        return False
+    return "Mobi" in headers.get("User-Agent", "") or headers.get("Sec-CH-UA-Mobile") == "?1"
+
+
+def map_width(desktop: int) -> int:
+    """The width a map is zoomed for: its column on a desktop, the screen on a phone."""
+    return PHONE_WIDTH if on_phone() else desktop
+
+
+def map_size(desktop_width: int, desktop_height: int) -> dict[str, int]:
+    """Width, height and legend columns of a map: lower and one legend entry a row on a phone,
+    so the map and its legend fit the first screens."""
+    if on_phone():
+        return {"width": PHONE_WIDTH, "height": 400, "legend_columns": 1}
+    return {"width": desktop_width, "height": desktop_height, "legend_columns": 2}
+
+
+def map_bounds(data: Data, f: Filter, events: pd.DataFrame) -> dict[str, float] | None:
+    """What a filtered map should show: the filtered events and the chosen governorates, with a
+    margin (`figures.extent`); None (all of Iraq) without a filter."""
+    if f.is_default() or (not len(events) and not f.admin1):
+        return None
+    lon, lat = events["longitude"].to_numpy(float), events["latitude"].to_numpy(float)
+    if lod.use_cells(len(events)):  # a million points: the extremes are enough
+        lon, lat = np.array([np.nanmin(lon), np.nanmax(lon)]), np.array([np.nanmin(lat), np.nanmax(lat)])
+    chosen = data.admin1[data.admin1["admin1_code"].isin(f.admin1)]
+    if len(chosen):
+        w, s, e, n = chosen.total_bounds
+        lon, lat = np.append(lon, [w, e]), np.append(lat, [s, n])
+    return figures.extent(lon, lat)
+
+
 def main_map(data: Data, f: Filter, events: pd.DataFrame, sites: pd.DataFrame, metric: str,
-             rings_km: tuple[float, ...], width: int = 900) -> tuple[go.Figure, str | None]:
+             rings_km: tuple[float, ...], width: int = 700, height: int = 520
+             ) -> tuple[go.Figure, str | None]:
     """The Map page's figure and its level-of-detail note, cached per filter: going back to a
     filter seen before costs nothing (the events are not hashed: the filter and store version
     identify them)."""
     key = tuple(sorted(filters.to_query_params(f).items()))
+    size = tuple(map_size(width, height).values())
     return _main_map(store_version(), key, metric, rings_km, usable_layers(f.layers), is_dark(),
-                     width, _data=data, _events=events, _sites=sites)
+                     size, _data=data, _f=f, _events=events, _sites=sites)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _main_map(version: float, key: tuple, metric: str, rings_km: tuple[float, ...],
-              layers: tuple[str, ...], dark: bool, width: int, *, _data: Data,
-              _events: pd.DataFrame, _sites: pd.DataFrame) -> tuple[go.Figure, str | None]:
+              layers: tuple[str, ...], dark: bool, size: tuple[int, int, int], *, _data: Data,
+              _f: Filter, _events: pd.DataFrame, _sites: pd.DataFrame
+              ) -> tuple[go.Figure, str | None]:
+    width, height, columns = size
     fig = figures.map_page_figure(_data.admin1, _data.regions, _events, _sites, _data.deployments,
-                                  layers, metric, rings_km, width, dark)
+                                  layers, metric, rings_km, width, dark, height,
+                                  bounds=map_bounds(_data, _f, _events), legend_columns=columns)
     return fig, lod_note(fig, len(_events))
 
 
@@ -356,10 +525,12 @@ def lod_note(fig: go.Figure, n_events: int) -> str | None:
     return lod.describe(n_events, sizes[0]) if sizes else None
 
 
-def story(events: pd.DataFrame, data: Data) -> None:
+def story(events: pd.DataFrame, data: Data, f: Filter) -> None:
     """The Overview's generated sentences and the transition status strip. Data text (publishers)
     is escaped: it is shown as typed, never as Markdown."""
-    st.markdown(md_escape(" ".join(narrative.sentences(events, data.troop_levels))))
+    said = narrative.sentences(events, data.troop_levels, filter_period(data, f),
+                               events_coverage(data))
+    st.markdown(md_escape(" ".join(said)))
     phases = narrative.transition_status(data.transition)
     for column, phase in zip(st.columns(len(phases) or 1), phases, strict=False):
         deadline = f"deadline {phase.deadline:%d %b %Y}" if phase.deadline is not None else \

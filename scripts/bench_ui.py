@@ -1,0 +1,149 @@
+"""`make bench-ui`: how long the dashboard takes to settle in a real browser, against a bare page.
+
+Why: a page's speed is what a reader waits for, from the URL to a page whose script run has
+finished and whose charts and maps have drawn (`load_test._SETTLED`). Timings on shared machines
+are noisy, so every figure is a ratio to a baseline measured in the same run, interleaved with
+the app's pages: a bare Streamlit page with one map and one chart (`bench_baseline_app.py`).
+
+It reports, per filtered URL, the median time to a settled page over `--rounds` fresh visits
+(new browser context = new Streamlit session), the median of the baseline, their ratio; and the
+median time for a widget change in an open session (a filter typed in the sidebar, a map layer
+toggled) against the median full page load. Targets (issue 11): pages <= 1.2x the baseline,
+widget changes < 0.5x a full load.
+
+    .venv/bin/python scripts/bench_ui.py                       # 5 rounds, table to stdout
+    .venv/bin/python scripts/bench_ui.py --rounds 9 --markdown docs/bench_ui.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load_test import (  # noqa: E402 - the sibling script, imported as a module
+    _COUNT_RUNS,
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    _settle,
+    app_server,
+)
+
+BASELINE = Path(__file__).resolve().parent / "bench_baseline_app.py"
+# What readers open from shared links: every page, most with a filter in the URL.
+URLS = {
+    "Overview": "",
+    "Overview, 2024": "?start=2024-01-01&end=2024-12-31",
+    "Map, attacks on US/coalition": "map?dir=Attacks+on+US%2Fcoalition+and+diplomatic+sites",
+    "Map, Kurdistan Region": "map?region=Kurdistan+Region",
+    "Events, since Jan 2026": "events?start=2026-01-01",
+    "Regions, Baghdad": "regions?gov=IQ-BG",
+    "Deployments": "deployments",
+}
+ACTORS = ("Kataib", "Turkish", "Islamic State", "Unidentified", "PKK", "Iran", "Protesters",
+          "US forces", "Peshmerga")
+TIMEOUT_S = 120.0
+
+
+async def _visit(browser, url: str) -> float:
+    """Seconds from navigation to a settled page, in a fresh session."""
+    context = await browser.new_context(viewport={"width": 1440, "height": 900})
+    await context.add_init_script(_COUNT_RUNS)
+    page = await context.new_page()
+    try:
+        start = time.perf_counter()
+        await page.goto(url, wait_until="commit")
+        await _settle(page, 1, TIMEOUT_S)
+        return time.perf_counter() - start
+    finally:
+        await context.close()
+
+
+async def _widget_changes(browser, app: str, rounds: int) -> dict[str, list[float]]:
+    """In one open Map page: type an actor, toggle a layer; seconds to settled after each."""
+    context = await browser.new_context(viewport={"width": 1440, "height": 900})
+    await context.add_init_script(_COUNT_RUNS)
+    page = await context.new_page()
+    await page.goto(f"{app}/map", wait_until="commit")
+    await _settle(page, 1, TIMEOUT_S)
+    runs = await page.evaluate("window.__stFinished")
+    times: dict[str, list[float]] = {"filter (Actor contains)": [], "layer toggle": []}
+    expander = page.get_by_text("Map layers")
+    await expander.click()
+    box = page.get_by_label("Actor contains")
+    for i in range(rounds):
+        start = time.perf_counter()
+        await box.fill(ACTORS[i % len(ACTORS)])
+        await box.press("Enter")
+        runs += 1
+        await _settle(page, runs, TIMEOUT_S)
+        times["filter (Actor contains)"].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        await page.get_by_text("Event density (heat)").click()
+        runs += 1
+        await _settle(page, runs, TIMEOUT_S)
+        times["layer toggle"].append(time.perf_counter() - start)
+    await context.close()
+    return times
+
+
+async def measure(rounds: int) -> dict:
+    from playwright.async_api import async_playwright
+
+    with tempfile.TemporaryDirectory() as tmp, \
+            app_server(Path(tmp) / "store", ARTIFACTS / "bench_ui_app.log") as (app, _), \
+            app_server(Path(tmp) / "store", ARTIFACTS / "bench_ui_base.log", BASELINE) as (base, _):
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for url in (base, *(f"{app}/{path}" for path in URLS.values())):  # warm caches
+                await _visit(browser, url)
+            pages: dict[str, list[float]] = {name: [] for name in URLS}
+            baseline: list[float] = []
+            for _ in range(rounds):  # interleaved: drift in machine load hits both alike
+                baseline.append(await _visit(browser, base))
+                for name, path in URLS.items():
+                    pages[name].append(await _visit(browser, f"{app}/{path}"))
+            widgets = await _widget_changes(browser, app, rounds)
+            await browser.close()
+    return {"rounds": rounds, "baseline": baseline, "pages": pages, "widgets": widgets}
+
+
+def markdown(result: dict) -> str:
+    base = statistics.median(result["baseline"])
+    every = [t for times in result["pages"].values() for t in times]
+    full = statistics.median(every)
+    lines = [f"Median seconds to a settled page over {result['rounds']} fresh visits each, "
+             "1440x900, headless Chromium; ratios against the bare page measured in the same run.",
+             "", "| page (URL) | median s | × bare page |", "|---|---|---|",
+             f"| bare Streamlit page, one map and one chart (baseline) | {base:.2f} | 1.00 |"]
+    for name, times in result["pages"].items():
+        med = statistics.median(times)
+        lines.append(f"| {name} (`/{URLS[name]}`) | {med:.2f} | {med / base:.2f} |")
+    lines.append(f"| **all pages** | **{full:.2f}** | **{full / base:.2f}** |")
+    lines += ["", "| widget change on the Map page | median s | × full page load |", "|---|---|---|"]
+    for name, times in result["widgets"].items():
+        med = statistics.median(times)
+        lines.append(f"| {name} | {med:.2f} | {med / full:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5, choices=range(1, 51), metavar="1-50")
+    parser.add_argument("--markdown", metavar="FILE", help="also write the table to FILE")
+    args = parser.parse_args(argv)
+    table = markdown(asyncio.run(measure(args.rounds)))
+    print(table)
+    if args.markdown:
+        Path(args.markdown).write_text(table, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
