@@ -17,13 +17,15 @@ with left:
     personnel = aggregate.latest_personnel(deployments)
     layers = ("boundaries", "regions", "sites", "rings") if "rings" in f.layers else (
         "boundaries", "regions", "sites")
-    st.plotly_chart(figures.layered_map(data.admin1, data.regions, data.events.iloc[:0], sites,
-                                        layers, rings_km=(50, 100), personnel=personnel,
-                                        height=520, width=400, dark=ui.is_dark()),
+    st.plotly_chart(ui.cached_figure("dep_map", lambda: figures.layered_map(
+                        data.admin1, data.regions, data.events.iloc[:0], sites, layers,
+                        rings_km=(50, 100), personnel=personnel, dark=ui.is_dark(),
+                        **ui.map_size(400, 520))),
                     key="dep_map", config={"displaylogo": False})
 with right:
     st.subheader("Foreign troops in Iraq (national totals)")
-    st.plotly_chart(figures.troop_chart(data.troop_levels, key_dates), key="dep_troops")
+    st.plotly_chart(ui.cached_figure("dep_troops", lambda: figures.troop_chart(
+        data.troop_levels, key_dates)), key="dep_troops")
     st.caption("One line per force: US forces apart from coalition figures. No source publishes "
                "troop numbers by region, so totals are national; per-site figures appear on the "
                "map only where published. Figures from partisan outlets are shown as crosses and "
@@ -33,7 +35,8 @@ with right:
                       "partisan", "source_publisher", "source_url", "notes"])
 
 st.subheader("Transition of the coalition mission")
-st.plotly_chart(figures.transition_timeline(data.transition), key="dep_transition")
+st.plotly_chart(ui.cached_figure("dep_transition", lambda: figures.transition_timeline(
+    data.transition), pd.Timestamp.today().date()), key="dep_transition")  # draws "today"
 ui.table(data.transition, "dep_transition_table", newest_first="start_date",
          columns=["start_date", "end_date", "phase", "area", "status_kind", "description",
                   "source_publisher", "source_url"])
@@ -45,7 +48,8 @@ ui.table(data.milestones, "dep_milestones_table", newest_first="date",
          columns=["date", "kind", "area", "title", "description", "source_publisher", "source_url"])
 
 st.subheader("What the sources report, site by site")
-st.plotly_chart(figures.site_status_chart(deployments), key="dep_status")
+st.plotly_chart(ui.cached_figure("dep_status", lambda: figures.site_status_chart(deployments)),
+                key="dep_status")
 status = aggregate.latest_site_status(deployments)
 ui.table(status, "dep_status_table", newest_first="reported_as_of",
          columns=["site_name", "region", "admin1_name", "reported_status", "reported_as_of",

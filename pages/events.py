@@ -13,7 +13,8 @@ f = st.session_state["filter"]
 events = filters.apply(data.events, f)
 ui.page_header("Events", data, f, len(events))
 
-shown = events.nlargest(TABLE_LIMIT, "event_date") if len(events) > TABLE_LIMIT else events
+# Newest first, here and in the event picker below.
+shown = events.nlargest(TABLE_LIMIT, "event_date")
 if len(shown) < len(events):
     st.caption(f"The table lists the newest {len(shown):,} of {len(events):,} matching events (a "
                "browser cannot scroll millions of rows); the charts count all of them, and the Data "
@@ -29,19 +30,19 @@ ui.table(table, "events_table", newest_first="event_date", columns=[
     "source_date"])
 
 c1, c2 = st.columns(2)
-c1.plotly_chart(figures.bar_chart(aggregate.counts_by(events, "event_type"), "event_type",
-                                  title="By event type"), key="ev_by_type")
-c2.plotly_chart(figures.bar_chart(aggregate.counts_by_family(events, "actor1", top=10), "family",
-                                  title="By side that acted (actor family)",
-                                  color=figures.OKABE_ITO[5]),
-                key="ev_by_actor")
+c1.plotly_chart(ui.cached_figure("ev_by_type", lambda: figures.bar_chart(
+    aggregate.counts_by(events, "event_type"), "event_type", title="By event type")),
+    key="ev_by_type")
+c2.plotly_chart(ui.cached_figure("ev_by_actor", lambda: figures.bar_chart(
+    aggregate.counts_by_family(events, "actor1", top=10), "family",
+    title="By side that acted (actor family)", color=figures.OKABE_ITO[5])), key="ev_by_actor")
 c3, c4 = st.columns(2)
-c3.plotly_chart(figures.bar_chart(aggregate.counts_by(events, "admin1_name"), "admin1_name",
-                                  title="By governorate", color=figures.OKABE_ITO[2]),
-                key="ev_by_gov")
-c4.plotly_chart(ui.timeline_figure(data, aggregate.timeline(events, "MS", by=direction.COLUMN),
-                                   by=direction.COLUMN, title="Over time, by direction"),
-                key="ev_over_time")
+c3.plotly_chart(ui.cached_figure("ev_by_gov", lambda: figures.bar_chart(
+    aggregate.counts_by(events, "admin1_name"), "admin1_name", title="By governorate",
+    color=figures.OKABE_ITO[2])), key="ev_by_gov")
+c4.plotly_chart(ui.cached_figure("ev_over_time", lambda: ui.timeline_figure(
+    data, aggregate.timeline(events, "MS", by=direction.COLUMN), by=direction.COLUMN,
+    title="Over time, by direction")), key="ev_over_time")
 
 st.subheader("One event")
 if events.empty:

@@ -33,14 +33,16 @@ if troops is not None:
 
 left, right = st.columns([5, 6])
 with left:
-    st.plotly_chart(figures.overview_map(data.admin1, events, sites, dark=ui.is_dark(),
-                                         bounds=ui.map_bounds(data, f, events),
-                                         **ui.map_size(400, 420)),
+    st.plotly_chart(ui.cached_figure("overview_map", lambda: figures.overview_map(
+                        data.admin1, events, sites, dark=ui.is_dark(),
+                        bounds=ui.map_bounds(data, f, events), **ui.map_size(400, 420))),
                     key="overview_map",
                     config={"displaylogo": False})
 with right:
     freq = st.segmented_control("Timeline by", ["Month", "Week"], default="Month", key="ov_freq")
-    tl = aggregate.timeline(events, "W-MON" if freq == "Week" else "MS", by=direction.COLUMN)
-    st.plotly_chart(ui.timeline_figure(data, tl, by=direction.COLUMN), key="overview_timeline",
+    step = "W-MON" if freq == "Week" else "MS"
+    st.plotly_chart(ui.cached_figure("overview_timeline", lambda: ui.timeline_figure(
+                        data, aggregate.timeline(events, step, by=direction.COLUMN),
+                        by=direction.COLUMN), step), key="overview_timeline",
                     config={"displaylogo": False})
 ui.boundary_caveat()

@@ -17,11 +17,11 @@ metric = st.selectbox("Metric", list(aggregate.METRICS), key="reg_metric",
                       format_func=aggregate.METRICS.get)
 left, right = st.columns([5, 4])
 with left:
-    st.plotly_chart(figures.layered_map(data.admin1, data.regions, events.iloc[:0], sites.iloc[:0],
-                                        ("choropleth", "boundaries", "regions", "labels"),
-                                        table=table, metric=metric,
-                                        metric_label=aggregate.METRICS[metric], height=560, width=480,
-                                        dark=ui.is_dark()),
+    st.plotly_chart(ui.cached_figure("reg_map", lambda: figures.layered_map(
+                        data.admin1, data.regions, events.iloc[:0], sites.iloc[:0],
+                        ("choropleth", "boundaries", "regions", "labels"), table=table,
+                        metric=metric, metric_label=aggregate.METRICS[metric], dark=ui.is_dark(),
+                        **ui.map_size(480, 560)), metric),
                     key="reg_map", on_select=lambda: ui.select_governorates_from_map("reg_map"),
                     selection_mode=("points",), config={"displaylogo": False})
 with right:
@@ -34,7 +34,8 @@ with right:
 st.subheader("Trend by region")
 tl = aggregate.timeline(events[events["region"].isin(["Federal Iraq", "Kurdistan Region"])], "MS",
                         by="region")
-st.plotly_chart(ui.timeline_figure(data, tl, by="region"), key="reg_trend")
+st.plotly_chart(ui.cached_figure("reg_trend", lambda: ui.timeline_figure(data, tl, by="region")),
+                key="reg_trend")
 
 st.subheader("Governorates")
 st.caption("Most events first; click a header to sort by another column.")

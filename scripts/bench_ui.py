@@ -13,6 +13,7 @@ widget changes < 0.5x a full load.
 
     .venv/bin/python scripts/bench_ui.py                       # 5 rounds, table to stdout
     .venv/bin/python scripts/bench_ui.py --rounds 9 --markdown docs/bench_ui.md
+    .venv/bin/python scripts/bench_ui.py --probe map    # where one page load spends its time
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ async def _widget_changes(browser, app: str, rounds: int) -> dict[str, list[floa
     await _settle(page, 1, TIMEOUT_S)
     runs = await page.evaluate("window.__stFinished")
     times: dict[str, list[float]] = {"filter (Actor contains)": [], "layer toggle": []}
-    expander = page.get_by_text("Map layers")
+    expander = page.get_by_test_id("stSidebar").get_by_text("Map layers")
     await expander.click()
     box = page.get_by_label("Actor contains")
     for i in range(rounds):
@@ -114,6 +115,52 @@ async def measure(rounds: int) -> dict:
     return {"rounds": rounds, "baseline": baseline, "pages": pages, "widgets": widgets}
 
 
+# One page load, sampled every 100 ms: when the script run finishes, while elements still wait
+# for their code (skeletons), when the charts draw, when the map has loaded.
+_PROBE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const plots = [...document.querySelectorAll('.js-plotly-plot')];
+  const maps = plots.map(g => g._fullLayout && g._fullLayout.map && g._fullLayout.map._subplot)
+    .filter(s => s && s.map);
+  return {ms: Math.round(performance.now()), runs: window.__stFinished || 0,
+          state: app && app.getAttribute('data-test-script-state'),
+          waiting: document.querySelectorAll('[data-testid="stSkeleton"], [data-stale="true"]').length,
+          drawn: plots.filter(g => g._fullLayout).length + '/' + plots.length,
+          maps_loaded: maps.filter(s => s.map.loaded() && s.map.areTilesLoaded()).length + '/'
+                       + maps.length};
+}"""
+
+
+async def probe(path: str) -> list[str]:
+    """The states one fresh visit goes through, the bare page's first (changes only)."""
+    from playwright.async_api import async_playwright
+
+    lines: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp, \
+            app_server(Path(tmp) / "store", ARTIFACTS / "bench_ui_app.log") as (app, _), \
+            app_server(Path(tmp) / "store", ARTIFACTS / "bench_ui_base.log", BASELINE) as (base, _):
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for url in (base, f"{app}/{path}"):
+                await _visit(browser, url)  # warm the server's caches
+                context = await browser.new_context(viewport={"width": 1440, "height": 900})
+                await context.add_init_script(_COUNT_RUNS)
+                page = await context.new_page()
+                await page.goto(url, wait_until="commit")
+                last = None
+                lines.append(url)
+                for _ in range(120):
+                    now = await page.evaluate(_PROBE)
+                    state = {k: v for k, v in now.items() if k != "ms"}
+                    if state != last:
+                        lines.append(f"  {now['ms']:>6} ms  {state}")
+                    last = state
+                    await asyncio.sleep(0.1)
+                await context.close()
+            await browser.close()
+    return lines
+
+
 def markdown(result: dict) -> str:
     base = statistics.median(result["baseline"])
     every = [t for times in result["pages"].values() for t in times]
@@ -137,7 +184,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, choices=range(1, 51), metavar="1-50")
     parser.add_argument("--markdown", metavar="FILE", help="also write the table to FILE")
+    parser.add_argument("--probe", metavar="PATH",
+                        help="instead: trace one visit of PATH (e.g. map) beside the bare page")
     args = parser.parse_args(argv)
+    if args.probe is not None:
+        print("\n".join(asyncio.run(probe(args.probe))))
+        return 0
     table = markdown(asyncio.run(measure(args.rounds)))
     print(table)
     if args.markdown:

@@ -311,3 +311,20 @@ def test_overview_tells_the_story_and_the_transition_status():
     at = run(start="2024-01-01", end="2024-01-31")
     text = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown))
     assert "From " in text and " Jan 2024 to " in text
+
+
+def test_tables_read_as_words_newest_first_with_unknown_tolls_said():
+    at = run("pages/events.py")
+    table = at.dataframe[0].value
+    assert table["event_date"].is_monotonic_decreasing
+    unknown = table["fatalities"].isna()
+    assert unknown.any() and (table.loc[unknown, "fatalities_qualifier"] == "unknown").all()
+    # the picker starts on the newest event, and its record has readable field names
+    assert at.selectbox(key="ev_detail").value == table["event_id"].iloc[0]
+    fields = list(at.dataframe[1].value["field"])
+    assert "Who acted" in fields and "Against whom" in fields and "admin1_code" not in fields
+    at = run("pages/deployments.py")
+    troops = next(d.value for d in at.dataframe if "force" in d.value and "as_of_date" in d.value)
+    dated = troops["as_of_date"]
+    assert dated.dropna().is_monotonic_decreasing and dated.iloc[:dated.notna().sum()].notna().all()
+    assert ui.COLUMN_LABELS["as_of_date"] == "As of"

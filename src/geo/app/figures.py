@@ -559,16 +559,23 @@ def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_t
     minor = key_dates[~key_dates["key"].astype(bool)].sort_values("date")
     span = (hi - lo) if lo is not None else pd.Timedelta(days=365)
     rows = marker_rows(minor["date"], max(span / 70, pd.Timedelta(days=1)))
+    # Shapes and annotations are collected and set once: Plotly's add_vline/add_annotation
+    # copy the whole layout on every call (30 milestones cost ~0.2 s).
+    shapes: list[dict] = []
+    notes: list[dict] = []
     # Key dates: a numbered line each, and the numbered list under the chart (labels written
     # beside the lines covered each other as soon as two lines were close).
     lines = key_dates[key_dates["key"].astype(bool)].reset_index(drop=True)
     listed = []
     for i, row in lines.iterrows():
-        fig.add_vline(x=row["date"], line_dash="dot", line_color="#666666")
-        fig.add_annotation(x=row["date"], y=1.0, yref="paper", yanchor="top", text=str(i + 1),
-                           showarrow=False, font={"size": 10}, bgcolor="rgba(128,128,128,0.25)",
-                           hovertext=html.escape(f"{row['label']}: {row['description']}"[:200],
-                                                 quote=False))
+        shapes.append({"type": "line", "x0": row["date"], "x1": row["date"], "xref": "x",
+                       "y0": 0, "y1": 1, "yref": "paper",
+                       "line": {"dash": "dot", "color": "#666666"}})
+        notes.append({"x": row["date"], "y": 1.0, "yref": "paper", "yanchor": "top",
+                      "text": str(i + 1), "showarrow": False, "font": {"size": 10},
+                      "bgcolor": "rgba(128,128,128,0.25)",
+                      "hovertext": html.escape(f"{row['label']}: {row['description']}"[:200],
+                                               quote=False)})
         listed.append(f"{i + 1} {row['date']:%d %b %Y}: {html.escape(str(row['label']), quote=False)}")
     # Below the plot: ticks, the legend two entries a row (so its height is known whatever the
     # chart's width), then the numbered list of key dates.
@@ -576,14 +583,16 @@ def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_t
     legend_px = 20 * math.ceil(len(fig.data) / 2)
     list_at = 30 + legend_px + 8
     if listed:
-        fig.add_annotation(x=0, xref="paper", xanchor="left", y=-list_at / plot_px, yref="paper",
-                           yanchor="top", align="left", showarrow=False, font={"size": 11},
-                           text="<br>".join(listed))
+        notes.append({"x": 0, "xref": "paper", "xanchor": "left", "y": -list_at / plot_px,
+                      "yref": "paper", "yanchor": "top", "align": "left", "showarrow": False,
+                      "font": {"size": 11}, "text": "<br>".join(listed)})
     for (_, row), level in zip(minor.iterrows(), rows, strict=True):
-        fig.add_annotation(x=row["date"], y=1.0 + 0.055 * level, yref="paper", yanchor="bottom",
-                           text="◆", showarrow=False, font={"size": 10, "color": OKABE_ITO[5]},
-                           hovertext=html.escape(f"{row['date']:%d %b %Y}: {row['label']}",
-                                                 quote=False))
+        notes.append({"x": row["date"], "y": 1.0 + 0.055 * level, "yref": "paper",
+                      "yanchor": "bottom", "text": "◆", "showarrow": False,
+                      "font": {"size": 10, "color": OKABE_ITO[5]},
+                      "hovertext": html.escape(f"{row['date']:%d %b %Y}: {row['label']}",
+                                               quote=False)})
+    x_range = None
     if lo is not None:
         start, end = lo - pd.Timedelta(days=45), hi + pd.Timedelta(days=60)
         if coverage is not None:  # shade what the axis shows beyond the data, and say so
@@ -591,22 +600,25 @@ def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_t
                     (start, coverage[0], f"no data before {coverage[0]:%d %b %Y}", 90),
                     (coverage[1], end, f"no data after {coverage[1]:%d %b %Y}", 30)):
                 if x1 > x0:
-                    fig.add_vrect(x0=x0, x1=x1, fillcolor="#999999", opacity=0.18, line_width=0,
-                                  layer="below")
+                    shapes.append({"type": "rect", "x0": x0, "x1": x1, "xref": "x", "y0": 0,
+                                   "y1": 1, "yref": "paper", "fillcolor": "#999999",
+                                   "opacity": 0.18, "line": {"width": 0}, "layer": "below"})
                 if x1 - x0 > pd.Timedelta(days=wide):  # a narrow margin is only axis padding
-                    fig.add_annotation(x=x0 + (x1 - x0) / 2, y=0.5, yref="paper", text=text,
-                                       textangle=-90, showarrow=False,
-                                       font={"size": 10, "color": "#777777"})
-        fig.update_xaxes(range=[start, end])
+                    notes.append({"x": x0 + (x1 - x0) / 2, "y": 0.5, "yref": "paper",
+                                  "text": text, "textangle": -90, "showarrow": False,
+                                  "font": {"size": 10, "color": "#777777"}})
+        x_range = [start, end]
     bottom = list_at + 16 * len(listed) + 10
     # Whole events only: a short period with one or two events showed ticks at 0.2 events.
     peak = tl.groupby("period")["events"].sum().max() if len(tl) else 0
-    fig.update_yaxes(rangemode="tozero", tickformat=",d", dtick=1 if peak <= 8 else None)
-    fig.update_layout(barmode="stack", title=title, height=top + plot_px + bottom,
-                      yaxis_title="events", margin={"l": 10, "r": 10, "t": top, "b": bottom},
-                      legend={"orientation": "h", "y": -28 / plot_px, "yanchor": "top",
-                              "entrywidth": 0.5, "entrywidthmode": "fraction",
-                              "traceorder": "normal", "font": {"size": 10}})
+    fig.update_layout(
+        shapes=shapes, annotations=notes, barmode="stack", title=title,
+        height=top + plot_px + bottom, margin={"l": 10, "r": 10, "t": top, "b": bottom},
+        xaxis={"range": x_range},
+        yaxis={"title": {"text": "events"}, "rangemode": "tozero", "tickformat": ",d",
+               "dtick": 1 if peak <= 8 else None},
+        legend={"orientation": "h", "y": -28 / plot_px, "yanchor": "top", "entrywidth": 0.5,
+                "entrywidthmode": "fraction", "traceorder": "normal", "font": {"size": 10}})
     return fig
 
 

@@ -6,6 +6,7 @@ Everything that computes lives elsewhere in `geo`; this module only wires widget
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -315,7 +316,7 @@ COLUMN_LABELS = {
     "description": "What", "date": "Date", "kind": "Kind", "title": "Title",
     "site_id": "Site id", "site_name": "Site", "name": "Name", "reported_status": "Reported status",
     "reported_as_of": "Reported as of", "planned_status": "Planned status",
-    "planned_by": "Planned by",
+    "planned_by": "Planned by", "source": "Citation", "coord_issue": "Position issue",
 }
 _HELP = {
     "fatalities": "Blank = no source gives a figure (never counted as 0)",
@@ -359,6 +360,10 @@ def table(frame: pd.DataFrame, key: str, columns: list[str] | None = None,
                                   na_position="last")
     if "source_url" in cols:
         shown = shown.assign(source_url=http_links(shown["source_url"]))
+    if {"fatalities", "fatalities_qualifier"} <= set(cols):  # a blank toll reads "unknown"
+        unknown = pd.to_numeric(shown["fatalities"], errors="coerce").isna()
+        shown = shown.assign(fatalities_qualifier=shown["fatalities_qualifier"].astype(
+            "string").mask(unknown, "unknown"))
     return st.dataframe(shown, hide_index=True, key=key, column_order=cols,
                         column_config=column_config(cols), **kwargs)
 
@@ -517,6 +522,21 @@ def _main_map(version: float, key: tuple, metric: str, rings_km: tuple[float, ..
                                   layers, metric, rings_km, width, dark, height,
                                   bounds=map_bounds(_data, _f, _events), legend_columns=columns)
     return fig, lod_note(fig, len(_events))
+
+
+def cached_figure(name: str, build: Callable[[], go.Figure], *key: object) -> go.Figure:
+    """A page's figure, built once per (name, data version, filter, theme, `key`): every other
+    visit with the same filter (a shared link opened again, a page switched back to, a widget
+    elsewhere on the page changed) reuses it. `key` must hold whatever else `build` reads."""
+    f = st.session_state.get("filter")
+    fkey = tuple(sorted(filters.to_query_params(f).items())) if f is not None else ()
+    return _cached_figure(name, store_version(), fkey, is_dark(), on_phone(), key, _build=build)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached_figure(name: str, version: float, fkey: tuple, dark: bool, phone: bool, key: tuple,
+                   *, _build: Callable[[], go.Figure]) -> go.Figure:
+    return _build()
 
 
 def lod_note(fig: go.Figure, n_events: int) -> str | None:
