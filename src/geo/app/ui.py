@@ -21,7 +21,7 @@ from geo.app import story as narrative
 from geo.app.direction import DIRECTIONS
 from geo.app.filters import LAYERS, Filter
 from geo.data.export import export_frame
-from geo.data.schemas import EVENT_TYPES, GEO_PRECISION
+from geo.data.schemas import EVENT_TYPES, GEO_PRECISION, TIME_PRECISION
 from geo.data.store import EVENTS_FILE, read_events, store_dir
 from geo.data.validate import HTTP_URL
 from geo.sources.curated import DATASETS, load
@@ -322,8 +322,8 @@ _HELP = {
     "fatalities": "Blank = no source gives a figure (never counted as 0)",
     "partisan": "Only a party to the fighting, or an outlet aligned with one, gives this figure",
     "unknown_toll": "Events whose toll no source gives: not counted in Deaths",
-    "geo_precision": "1 = the place itself, 2 = near it / its district, 3 = its governorate",
-    "time_precision": "1 = the day, 2 = the week, 3 = the month",
+    "geo_precision": "; ".join(f"{k} = {v}" for k, v in GEO_PRECISION.items()),
+    "time_precision": "; ".join(f"{k} = {v}" for k, v in TIME_PRECISION.items()),
 }
 _DATES = {"event_date", "source_date", "as_of_date", "start_date", "end_date", "date",
           "reported_as_of", "planned_by"}
