@@ -25,7 +25,7 @@ if unknown:
 c3.metric("Attacks on US/coalition forces", int(aggregate.attacks_on_foreign_forces(events).sum()),
           help="Violent events whose target or second actor is US/coalition forces or the US embassy.")
 if troops is not None:
-    c4.metric("US troops in Iraq (latest report)", story.troop_figure_short(troops),
+    c4.metric("US troops in Iraq (latest report)", story.troop_figure(troops, short=True),
               help=f"As of {troops['as_of_date']:%d %b %Y}, {troops['source_publisher']}. "
                    "National total; see Deployments for conflicting reports.")
     c4.caption(ui.md_escape(f"{story.troop_figure(troops)}, {troops['as_of_date']:%d %b %Y} "

@@ -24,6 +24,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -51,6 +53,20 @@ URLS = {
 ACTORS = ("Kataib", "Turkish", "Islamic State", "Unidentified", "PKK", "Iran", "Protesters",
           "US forces", "Peshmerga")
 TIMEOUT_S = 120.0
+
+
+@contextmanager
+def servers(map_only: bool = False) -> Iterator[tuple[str, str, str | None]]:
+    """The dashboard, the bare page and (when asked) the map-alone page, each on its own port
+    with an empty event store; yields their URLs."""
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        def start(app: Path | None, log: str) -> str:
+            extra = (app,) if app else ()
+            url, _ = stack.enter_context(app_server(Path(tmp) / "store", ARTIFACTS / log, *extra))
+            return url
+
+        yield (start(None, "bench_ui_app.log"), start(BASELINE, "bench_ui_base.log"),
+               start(MAP_ONLY, "bench_ui_map.log") if map_only else None)
 
 
 async def _visit(browser, url: str) -> float:
@@ -98,9 +114,7 @@ async def _widget_changes(browser, app: str, rounds: int) -> dict[str, list[floa
 async def measure(rounds: int) -> dict:
     from playwright.async_api import async_playwright
 
-    with tempfile.TemporaryDirectory() as tmp, \
-            app_server(Path(tmp) / "store", ARTIFACTS / "bench_ui_app.log") as (app, _), \
-            app_server(Path(tmp) / "store", ARTIFACTS / "bench_ui_base.log", BASELINE) as (base, _):
+    with servers() as (app, base, _):
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for url in (base, *(f"{app}/{path}" for path in URLS.values())):  # warm caches
@@ -138,10 +152,7 @@ async def probe(path: str) -> list[str]:
     from playwright.async_api import async_playwright
 
     lines: list[str] = []
-    with tempfile.TemporaryDirectory() as tmp, \
-            app_server(Path(tmp) / "store", ARTIFACTS / "bench_ui_app.log") as (app, _), \
-            app_server(Path(tmp) / "store", ARTIFACTS / "bench_ui_base.log", BASELINE) as (base, _), \
-            app_server(Path(tmp) / "store", ARTIFACTS / "bench_ui_map.log", MAP_ONLY) as (alone, _):
+    with servers(map_only=True) as (app, base, alone):
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for url in (base, alone, f"{app}/{path}"):

@@ -63,4 +63,4 @@ def test_headline_troop_figure_is_short_and_keeps_its_qualifier(data):
                                    ("at least", "at least 2,000", "≥2,000"),
                                    ("exact", "2,000", "2,000")):
         row["personnel"], row["personnel_qualifier"] = 2000, qualifier
-        assert story.troop_figure(row) == long and story.troop_figure_short(row) == short
+        assert story.troop_figure(row) == long and story.troop_figure(row, short=True) == short

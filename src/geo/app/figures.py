@@ -157,13 +157,15 @@ def map_labels(admin1: gpd.GeoDataFrame | None, sites: pd.DataFrame | None) -> p
     return pd.concat(parts, ignore_index=True)
 
 
+def _mercator_y(lat: float) -> float:
+    """Web Mercator y of a latitude, in radians."""
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
 def fit_zoom(bounds: dict[str, float], height: int, width: int | None = None,
              margin: float = 0.92) -> float:
     """MapLibre zoom that fits `bounds` in a height x width px map (512 px world at zoom 0)."""
-    def merc(lat: float) -> float:
-        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
-
-    lat_span = merc(bounds["north"]) - merc(bounds["south"])
+    lat_span = math.degrees(_mercator_y(bounds["north"]) - _mercator_y(bounds["south"]))
     lon_span = bounds["east"] - bounds["west"]
     width = width or int(height * 1.6)
     z_lat = math.log2(height * margin * 360 / (lat_span * 512))
@@ -191,10 +193,7 @@ def extent(lon: np.ndarray, lat: np.ndarray, pad: float = 0.12, min_span: float 
 
 def center_of(bounds: dict[str, float]) -> dict[str, float]:
     """The centre of `bounds` on a Mercator map (the middle latitude in Mercator, not degrees)."""
-    def merc(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    mid = (merc(bounds["north"]) + merc(bounds["south"])) / 2
+    mid = (_mercator_y(bounds["north"]) + _mercator_y(bounds["south"])) / 2
     lat = math.degrees(2 * math.atan(math.exp(mid)) - math.pi / 2)
     return {"lat": round(lat, 4), "lon": round((bounds["west"] + bounds["east"]) / 2, 4)}
 

@@ -73,19 +73,17 @@ def _coverage_gap(period: tuple[pd.Timestamp, pd.Timestamp] | None,
     return said
 
 
-def troop_figure(troops: pd.Series) -> str:
-    """'about 2,500', 'fewer than 2,000' ('up to' in the data stands for the sources' 'fewer
-    than'), 'an estimated 1,600'."""
-    qualifier = {"about": "about ", "up to": "fewer than ", "at least": "at least ",
-                 "estimate": "an estimated "}.get(str(troops["personnel_qualifier"]), "")
-    return f"{qualifier}{int(troops['personnel']):,}"
+# A troop figure's qualifier in words and as a sign ('up to' in the data stands for the
+# sources' 'fewer than'); an exact figure has neither.
+_QUALIFIED = {"about": ("about ", "~"), "up to": ("fewer than ", "<"),
+              "at least": ("at least ", "≥"), "estimate": ("an estimated ", "~")}
 
 
-def troop_figure_short(troops: pd.Series) -> str:
-    """The same figure in a headline's width: '~2,500', '<2,000', '≥2,000'."""
-    sign = {"about": "~", "up to": "<", "at least": "≥", "estimate": "~"}.get(
-        str(troops["personnel_qualifier"]), "")
-    return f"{sign}{int(troops['personnel']):,}"
+def troop_figure(troops: pd.Series, short: bool = False) -> str:
+    """'about 2,500', 'fewer than 2,000', 'an estimated 1,600'; with `short`, the same figure
+    in a headline's width: '~2,500', '<2,000', '≥2,000'."""
+    words, sign = _QUALIFIED.get(str(troops["personnel_qualifier"]), ("", ""))
+    return f"{sign if short else words}{int(troops['personnel']):,}"
 
 
 @dataclass(frozen=True)

@@ -472,11 +472,6 @@ def on_phone() -> bool:
     return "Mobi" in headers.get("User-Agent", "") or headers.get("Sec-CH-UA-Mobile") == "?1"
 
 
-def map_width(desktop: int) -> int:
-    """The width a map is zoomed for: its column on a desktop, the screen on a phone."""
-    return PHONE_WIDTH if on_phone() else desktop
-
-
 def map_size(desktop_width: int, desktop_height: int) -> dict[str, int]:
     """Width, height and legend columns of a map: lower and one legend entry a row on a phone,
     so the map and its legend fit the first screens."""
@@ -491,8 +486,6 @@ def map_bounds(data: Data, f: Filter, events: pd.DataFrame) -> dict[str, float] 
     if f.is_default() or (not len(events) and not f.admin1):
         return None
     lon, lat = events["longitude"].to_numpy(float), events["latitude"].to_numpy(float)
-    if lod.use_cells(len(events)):  # a million points: the extremes are enough
-        lon, lat = np.array([np.nanmin(lon), np.nanmax(lon)]), np.array([np.nanmin(lat), np.nanmax(lat)])
     chosen = data.admin1[data.admin1["admin1_code"].isin(f.admin1)]
     if len(chosen):
         w, s, e, n = chosen.total_bounds
@@ -503,25 +496,15 @@ def map_bounds(data: Data, f: Filter, events: pd.DataFrame) -> dict[str, float] 
 def main_map(data: Data, f: Filter, events: pd.DataFrame, sites: pd.DataFrame, metric: str,
              rings_km: tuple[float, ...], width: int = 700, height: int = 520
              ) -> tuple[go.Figure, str | None]:
-    """The Map page's figure and its level-of-detail note, cached per filter: going back to a
-    filter seen before costs nothing (the events are not hashed: the filter and store version
-    identify them)."""
-    key = tuple(sorted(filters.to_query_params(f).items()))
-    size = tuple(map_size(width, height).values())
-    return _main_map(store_version(), key, metric, rings_km, usable_layers(f.layers), is_dark(),
-                     size, _data=data, _f=f, _events=events, _sites=sites)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _main_map(version: float, key: tuple, metric: str, rings_km: tuple[float, ...],
-              layers: tuple[str, ...], dark: bool, size: tuple[int, int, int], *, _data: Data,
-              _f: Filter, _events: pd.DataFrame, _sites: pd.DataFrame
-              ) -> tuple[go.Figure, str | None]:
-    width, height, columns = size
-    fig = figures.map_page_figure(_data.admin1, _data.regions, _events, _sites, _data.deployments,
-                                  layers, metric, rings_km, width, dark, height,
-                                  bounds=map_bounds(_data, _f, _events), legend_columns=columns)
-    return fig, lod_note(fig, len(_events))
+    """The Map page's figure, cached per filter like every page figure (`cached_figure`), and
+    its level-of-detail note. The layers in the key are the usable ones (the basemap drops out
+    offline)."""
+    layers = usable_layers(f.layers)
+    fig = cached_figure("main_map", lambda: figures.map_page_figure(
+        data.admin1, data.regions, events, sites, data.deployments, layers, metric, rings_km,
+        dark=is_dark(), bounds=map_bounds(data, f, events), **map_size(width, height)),
+        metric, rings_km, layers, width, height)
+    return fig, lod_note(fig, len(events))
 
 
 def cached_figure(name: str, build: Callable[[], go.Figure], *key: object) -> go.Figure:
