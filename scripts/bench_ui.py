@@ -14,6 +14,7 @@ widget changes < 0.5x a full load.
     .venv/bin/python scripts/bench_ui.py                       # 5 rounds, table to stdout
     .venv/bin/python scripts/bench_ui.py --rounds 9 --markdown docs/bench_ui.md
     .venv/bin/python scripts/bench_ui.py --probe map    # where one page load spends its time
+    .venv/bin/python scripts/bench_ui.py --map-variants   # the map alone, with and without parts
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ URLS = {
 ACTORS = ("Kataib", "Turkish", "Islamic State", "Unidentified", "PKK", "Iran", "Protesters",
           "US forces", "Peshmerga")
 TIMEOUT_S = 120.0
+NOTES = "## What the time is made of"  # docs/bench_ui.md: hand-written below the table
+MAP_VARIANTS = ("as-is", "no-geography", "one-trace", "one-trace-plain")  # bench_map_only_app.py
 
 
 @contextmanager
@@ -175,6 +178,27 @@ async def probe(path: str) -> list[str]:
     return lines
 
 
+async def map_variants(rounds: int) -> list[str]:
+    """The dashboard's map alone on a page (`bench_map_only_app.py`), as it is and with parts
+    left out, against the bare page: what the map itself costs, and which part of it."""
+    from playwright.async_api import async_playwright
+
+    with servers(map_only=True) as (_, base, alone):
+        urls = {"bare page (baseline)": base, **{f"map alone, {v}": f"{alone}/?v={v}" for v in MAP_VARIANTS}}
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for url in urls.values():
+                await _visit(browser, url)
+            times: dict[str, list[float]] = {name: [] for name in urls}
+            for _ in range(rounds):
+                for name, url in urls.items():
+                    times[name].append(await _visit(browser, url))
+            await browser.close()
+    base_s = statistics.median(times["bare page (baseline)"])
+    return [f"{name:32s} {statistics.median(t):5.2f} s  {statistics.median(t) / base_s:4.2f}x"
+            for name, t in times.items()]
+
+
 def markdown(result: dict) -> str:
     base = statistics.median(result["baseline"])
     every = [t for times in result["pages"].values() for t in times]
@@ -200,14 +224,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", metavar="FILE", help="also write the table to FILE")
     parser.add_argument("--probe", metavar="PATH",
                         help="instead: trace one visit of PATH (e.g. map) beside the bare page")
+    parser.add_argument("--map-variants", action="store_true",
+                        help="instead: the map alone, as it is and with parts left out")
     args = parser.parse_args(argv)
+    if args.map_variants:
+        print("\n".join(asyncio.run(map_variants(args.rounds))))
+        return 0
     if args.probe is not None:
         print("\n".join(asyncio.run(probe(args.probe))))
         return 0
     table = markdown(asyncio.run(measure(args.rounds)))
     print(table)
-    if args.markdown:
-        Path(args.markdown).write_text(table, encoding="utf-8")
+    if args.markdown:  # the table replaces the old one; the notes under it are kept
+        out = Path(args.markdown)
+        old = out.read_text(encoding="utf-8") if out.exists() else ""
+        notes = old[old.find(NOTES):] if NOTES in old else ""
+        out.write_text(table + ("\n" + notes if notes else ""), encoding="utf-8")
     return 0
 
 
