@@ -13,9 +13,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# On this machine only (localhost), and the user may import into the shared store. A hosted
+# copy runs without GEO_ALLOW_WRITE: visitors' imports stay in their session (docs/security.md).
 run: $(STAMP)
-	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true \
-		--browser.gatherUsageStats false
+	GEO_ALLOW_WRITE=1 $(BIN)/streamlit run streamlit_app.py --server.port $(PORT) \
+		--server.address localhost --server.headless true --browser.gatherUsageStats false
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests pages streamlit_app.py scripts

@@ -2,6 +2,7 @@
 
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +13,7 @@ from geo.data.export import FORMATS, export_frame, to_csv_text
 from geo.data.schemas import ALL_SCHEMAS, EVENT_TYPES
 from geo.data.validate import SchemaError
 from geo.sources import formats as ingest_formats
-from geo.sources import ingest
+from geo.sources import ingest, pull
 
 data = ui.get_data()
 f = st.session_state["filter"]
@@ -41,8 +42,9 @@ c2.download_button(
 
 st.subheader("Import your own data")
 st.caption("ACLED or UCDP GED exports, or any CSV/Excel file with dates and coordinates or place "
-           "names. Rows go into the event store (the embedded data is never changed); re-importing "
-           "the same file adds nothing twice.")
+           "names. The embedded data is never changed; re-importing the same file adds nothing "
+           "twice.")
+ui.import_notice()
 upload = st.file_uploader("File", type=["csv", "xlsx"], key="import_file",
                           max_upload_size=ingest.MAX_FILE_BYTES // 1_000_000)
 if upload is not None:
@@ -74,12 +76,18 @@ if upload is not None:
             subs = EVENT_TYPES.get(etype, ())
             sub = c2.selectbox("sub_event_type", ["", *subs], key="def_sub")
             prec = c3.selectbox("time_precision", ["", "1", "2", "3"], key="def_tprec")
-            defaults = {k: v for k, v in {"event_type": etype, "sub_event_type": sub,
-                                          "time_precision": prec}.items() if v}
+            gprec = c1.selectbox("geo_precision", ["", "1", "2", "3"], key="def_gprec")
+            publisher = c2.text_input("source_publisher", key="def_pub", max_chars=200)
+            url = c3.text_input("source_url (http/https)", key="def_url", max_chars=500)
+            defaults = {k: v.strip() for k, v in {
+                "event_type": etype, "sub_event_type": sub, "time_precision": prec,
+                "geo_precision": gprec, "source_publisher": publisher, "source_url": url,
+            }.items() if v.strip()}
         if st.button("Import", type="primary", key="import_go"):
             bar = st.progress(0.0, text="starting")
             try:
-                report = ingest.ingest_file(tmp, chosen, admin1=data.admin1, mapping=mapping or None,
+                report = ingest.ingest_file(tmp, chosen, store=ui.import_store(),
+                                            admin1=data.admin1, mapping=mapping or None,
                                             defaults=defaults or None,
                                             progress=lambda share, what: bar.progress(share, text=what))
             except (SchemaError, ValueError) as exc:
@@ -94,6 +102,34 @@ if upload is not None:
                                        key="import_rejected", on_click="ignore")
     finally:
         shutil.rmtree(tmp.parent, ignore_errors=True)
+
+
+st.subheader("Pull from ACLED or UCDP")
+if not ui.writes_allowed():
+    st.caption("Pulls write to the shared event store, so on this shared copy only its operator "
+               "can run them (`geo pull`, see README).")
+else:
+    st.caption("With your own account, read from this server's environment or OS keyring "
+               "(ACLED_USERNAME and ACLED_PASSWORD; UCDP_TOKEN), never typed here nor saved. "
+               "A later pull fetches only what changed; ACLED's deletions are applied.")
+    c1, c2 = st.columns(2)
+    since = c1.date_input("ACLED events from (blank: what changed since the last pull)",
+                          value=None, max_value=date.today(), key="pull_since")
+    version = c2.text_input("UCDP version", value=pull.UCDP_VERSION, key="pull_version",
+                            max_chars=10, help="GED 25.1, or candidate events such as 25.0.10")
+    acled = c1.button("Pull ACLED (Iraq)", key="pull_acled")
+    ucdp = c2.button("Pull UCDP GED (Iraq)", key="pull_ucdp")
+    for source, pressed in (("ACLED", acled), ("UCDP", ucdp)):
+        if pressed:
+            with st.status(f"Pulling from {source}…", expanded=True) as box:
+                try:
+                    report = (pull.pull_acled("Iraq", since, progress=box.write) if source == "ACLED"
+                              else pull.pull_ucdp(version.strip(), progress=box.write))
+                except pull.PullError as exc:
+                    box.update(label=f"{source}: not pulled", state="error")
+                    st.error(ui.md_escape(exc))
+                else:
+                    box.update(label=ui.md_escape(report.summary()), state="complete")
 
 
 @st.cache_data(show_spinner=False)

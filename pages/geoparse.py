@@ -38,6 +38,7 @@ elif len(found):
     if not rows:
         st.caption("Select one or more rows above to draft events.")
     else:
+        ui.import_notice()
         with st.form("gp_form"):
             c1, c2, c3 = st.columns(3)
             when = c1.date_input("Date", value=None, max_value=date.today(), key="gp_date")
@@ -57,7 +58,7 @@ elif len(found):
                       "actor2": actor2, "fatalities": deaths, "source_publisher": publisher,
                       "source_url": url}
             drafts = draft_events(text, found.iloc[rows], fields)
-            report = ingest_frame(drafts, "geoparse", admin1=data.admin1)
+            report = ingest_frame(drafts, "geoparse", store=ui.import_store(), admin1=data.admin1)
             if report.rejected:
                 st.error(f"{report.rejected} draft(s) not saved; fix the fields below and save again.")
                 st.dataframe(report.issues, hide_index=True, key="gp_issues")

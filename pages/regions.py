@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from geo.app import aggregate, figures, filters, ui
+from geo.app import aggregate, figures, filters, story, ui
 from geo.app.downloads import file_name
 from geo.data.export import to_csv_text
 
@@ -39,6 +39,8 @@ st.plotly_chart(ui.cached_figure("reg_trend", lambda: ui.timeline_figure(data, t
 
 st.subheader("Governorates")
 st.caption("Most events first; click a header to sort by another column.")
+if (apart := story.unplaced(events)) is not None:
+    st.caption(ui.md_escape(apart))
 ui.table(table.sort_values(["events", "admin1_name"], ascending=[False, True]), "reg_table",
          columns=["admin1_name", "region", "events", "fatalities", "unknown_toll",
                   "attacks_on_foreign_forces", "sites", "events_per_site", "events_per_10k_km2",

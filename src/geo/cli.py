@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from geo.data import paths
@@ -25,6 +26,10 @@ class _Parser(argparse.ArgumentParser):
 
 class UserError(Exception):
     """A problem with what the user asked for; printed as one line."""
+
+
+class UsageError(UserError):
+    """A malformed option value (exit 2, like argparse's own errors)."""
 
 
 def _boundary_options() -> argparse.ArgumentParser:
@@ -77,10 +82,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.dataset != "events":
             raise UserError("--store holds events only; use --dataset events")
         from geo.data.store import read_events, store_dir
-        from geo.spatial.join import assign_admin1
+        from geo.sources.attribution import join
 
         stored = read_events(store_dir(args.store))
-        frame = export_frame(assign_admin1(stored, _admin1(args)), "events")
+        frame = export_frame(join(stored, _admin1(args)), "events")
     else:
         frame = export_frame(load(args.dataset, _admin1(args)).data, args.dataset)
     if args.out is None:
@@ -97,14 +102,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from geo.data.store import store_dir
     from geo.sources.ingest import ingest_file
 
-    defaults = {}
-    for item in args.set or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise UserError(f"--set {item!r} is not FIELD=VALUE")
-        defaults[key.strip()] = value.strip()
+    defaults = _pairs(args.set, "--set", "FIELD=VALUE")
+    overrides = _pairs(args.map, "--map", "FIELD=COLUMN")
     report = ingest_file(args.file, args.format, args.store, admin1=_admin1(args),
-                         defaults=defaults or None)
+                         defaults=defaults or None, overrides=overrides or None)
+    if report.mapping is not None:
+        used = ", ".join(f"{f}={c}" for f, c in report.mapping.items())
+        print(f"columns used (change with --map FIELD=COLUMN): {used}", file=sys.stderr)
     # The problems echo the file's own cells: neutralised like any CSV a spreadsheet may open.
     neutralise_formulas(report.issues).to_csv(sys.stdout, index=False, lineterminator="\n")
     for note in report.issues.loc[report.issues["row"].isna(), "reason"]:
@@ -117,6 +121,46 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         raise UserError(f"{args.file}: none of the {report.rows_read} rows could be imported "
                         "(the problems are listed on standard output)")
     return 0
+
+
+def _day(text: str) -> date:
+    """An argparse type: YYYY-MM-DD, not in the future."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in YYYY-MM-DD form") from None
+    if day > date.today():
+        raise argparse.ArgumentTypeError(f"{text} is in the future")
+    return day
+
+
+def cmd_pull(args: argparse.Namespace) -> int:
+    from geo.sources import pull
+
+    def say(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    if args.source == "acled":
+        report = pull.pull_acled(args.country, args.since, args.store, progress=say)
+    else:
+        report = pull.pull_ucdp(args.version or pull.UCDP_VERSION, store=args.store, progress=say)
+    if len(report.issues):
+        from geo.data.export import neutralise_formulas
+
+        neutralise_formulas(report.issues).to_csv(sys.stdout, index=False, lineterminator="\n")
+    print(report.summary(), file=sys.stderr)
+    return 0
+
+
+def _pairs(items: list[str] | None, option: str, form: str) -> dict[str, str]:
+    """Repeated NAME=VALUE options as a dict; a malformed one is a usage error."""
+    out = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"{option} {item!r} is not {form}")
+        out[key.strip()] = value.strip()
+    return out
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -345,7 +389,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="FIELD=VALUE",
                    help="value for blank cells of a generic CSV, e.g. --set event_type=Battles "
                    "--set sub_event_type='Armed clash' (repeatable)")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN",
+                   help="which column of a generic CSV fills FIELD, over the suggestion, e.g. "
+                   "--map actor1=group_name --map source_admin1=state; FIELD= leaves it unmapped "
+                   "(repeatable)")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("pull", help="pull events from ACLED's or UCDP's API (your account)",
+                       description="Pull Iraq's events from ACLED (ACLED_USERNAME, ACLED_PASSWORD "
+                       "or the OS keyring) or UCDP GED (UCDP_TOKEN) into the event store: paged, "
+                       "retried on rate limits, resumed after an interruption, and incremental "
+                       "(a later pull asks only for what changed; ACLED's deletions are applied). "
+                       "Credentials are never written anywhere. Exit 1 with one line when "
+                       "offline, refused or the API has changed.")
+    pull = p.add_subparsers(dest="source", required=True, metavar="SOURCE")
+    q = pull.add_parser("acled", help="ACLED events (OAuth API)")
+    q.add_argument("--country", default="Iraq")
+    q.add_argument("--since", type=_day, metavar="YYYY-MM-DD",
+                   help="events from this date (default: what changed since the last pull)")
+    q.add_argument("--store", metavar="DIR", help="event store folder (default ./store or GEO_STORE)")
+    q.set_defaults(func=cmd_pull)
+    q = pull.add_parser("ucdp", help="UCDP GED or candidate events")
+    q.add_argument("--version", default=None, metavar="V",
+                   help="GED version (default 25.1) or candidate events version such as 25.0.10")
+    q.add_argument("--store", metavar="DIR", help="event store folder (default ./store or GEO_STORE)")
+    q.set_defaults(func=cmd_pull)
 
     p = sub.add_parser("validate", parents=[common], help="check the curated data",
                        description="Print every problem (file,row,column,value,reason,severity) "
@@ -474,6 +542,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except UsageError as exc:
+        print(f"geo: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except (UserError, BoundaryError, SchemaError, ValueError, OSError) as exc:
         print(f"geo: error: {exc}", file=sys.stderr)
         return EXIT_DATA

@@ -34,7 +34,9 @@ def serve(browser, store: Path, log_name: str = "streamlit.log",
     """`streamlit run` the app on a free port with its own event store; yield its URL once a
     first visit has loaded the data."""
     port = _free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "GEO_STORE": str(store)}
+    # as a hosted copy runs: visitors' imports stay in their session (docs/security.md)
+    env = {**{k: v for k, v in os.environ.items() if k != "GEO_ALLOW_WRITE"},
+           "PYTHONUNBUFFERED": "1", "GEO_STORE": str(store)}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = open(ARTIFACTS / log_name, "w")  # noqa: SIM115 - closed at teardown
     proc = subprocess.Popen(

@@ -243,17 +243,40 @@ def test_basemap_offline_degrades_to_the_offline_map(app_url, page):
     assert not errors, errors
 
 
-def test_upload_on_the_data_page_imports_into_the_store(app_url, page):
+def test_an_upload_on_a_shared_copy_is_seen_by_its_visitor_only(app_url, browser):
+    """Without GEO_ALLOW_WRITE (a hosted copy), an import is a private view: the visitor who
+    made it sees it on every page of the session; another visitor, and the shared store, don't."""
     from conftest import ROOT
 
-    open_page(page, app_url, "data")
-    before = shown_count(page)
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
-        str(ROOT / "tests" / "fixtures" / "formats" / "acled_old.csv"))
-    page.get_by_role("button", name="Import").wait_for(timeout=60_000)
-    page.get_by_role("button", name="Import").click()
-    page.get_by_text("rows read").first.wait_for(timeout=90_000)
-    page.screenshot(path=str(ARTIFACTS / "data_import.png"), full_page=True)
-    assert "0 rejected" in page.get_by_text("rows read").first.inner_text()
-    open_page(page, app_url, "events")
-    assert shown_count(page) > before
+    one = browser.new_context(viewport={"width": 1400, "height": 1600})
+    other = browser.new_context(viewport={"width": 1400, "height": 1600})
+    try:
+        page = one.new_page()
+        open_page(page, app_url, "data")
+        before = shown_count(page)
+        assert page.get_by_text("your browser session only").count() == 1
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+            str(ROOT / "tests" / "fixtures" / "formats" / "acled_old.csv"))
+        page.get_by_role("button", name="Import").wait_for(timeout=60_000)
+        page.get_by_role("button", name="Import").click()
+        page.get_by_text("rows read").first.wait_for(timeout=90_000)
+        page.screenshot(path=str(ARTIFACTS / "data_import.png"), full_page=True)
+        summary = page.get_by_text("rows read").first.inner_text()
+        assert "0 rejected" in summary
+        imported = int(summary.split(" rows read, ")[1].split(" imported")[0])
+        assert imported > 0
+        # the same session, another page (the sidebar's link keeps the session)
+        page.get_by_test_id("stSidebarNav").get_by_text("Events").click()
+        page.wait_for_selector("h1:has-text('Events')", timeout=60_000)
+        settle(page)
+        assert shown_count(page) == before + imported
+        # another visitor sees the shared data unchanged
+        theirs = other.new_page()
+        open_page(theirs, app_url, "events")
+        assert shown_count(theirs) == before
+        # and so does the first visitor in a new session (a reload)
+        open_page(page, app_url, "events")
+        assert shown_count(page) == before
+    finally:
+        one.close()
+        other.close()

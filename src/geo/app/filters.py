@@ -14,10 +14,10 @@ from datetime import date, timedelta
 import pandas as pd
 
 from geo.app.direction import DIRECTIONS, direction
-from geo.data.schemas import EVENT_TYPES, GEO_PRECISION, SUB_EVENT_TYPES
+from geo.data.schemas import EVENT_TYPES, GEO_PRECISION, NOT_ATTRIBUTABLE, SUB_EVENT_TYPES
 from geo.data.textops import per_value
 
-REGION_CHOICES = ("Federal Iraq", "Kurdistan Region", "Outside Iraq")
+REGION_CHOICES = ("Federal Iraq", "Kurdistan Region", "Outside Iraq", NOT_ATTRIBUTABLE)
 LAYERS = ("boundaries", "regions", "choropleth", "events", "density", "sites", "rings", "labels",
           "basemap")
 DEFAULT_LAYERS = ("boundaries", "regions", "events", "sites", "labels")

@@ -14,6 +14,7 @@ import pandas as pd
 from geo.app import aggregate
 from geo.app import direction as d
 from geo.app.actors import actor_family
+from geo.data.schemas import INVALID_COORDINATES, NOT_ATTRIBUTABLE, OUTSIDE_IRAQ
 
 
 def _n(count: int, one: str, many: str | None = None) -> str:
@@ -126,3 +127,28 @@ def transition_status(transition: pd.DataFrame) -> list[PhaseStatus]:
         out.append(PhaseStatus(int(phase), area, deadline, outcome, str(row["source_publisher"]),
                                str(row["source_url"])))
     return out
+
+
+def unplaced(events: pd.DataFrame) -> str | None:
+    """The filtered events no governorate counts, said apart (so that the governorate totals
+    plus this sentence are the whole filter): placed only "in Iraq" by their source, outside
+    Iraq (on the border or beyond), or without valid coordinates."""
+    if events.empty or "admin1_code" not in events:
+        return None
+    none = events[events["admin1_code"].isna()]
+    if none.empty:
+        return None
+    parts = []
+    for region, what in ((NOT_ATTRIBUTABLE, "placed only in Iraq by their source (not "
+                          "attributable to a governorate)"),
+                         (OUTSIDE_IRAQ, "outside Iraq"),
+                         (INVALID_COORDINATES, "without valid coordinates")):
+        rows = none[none["region"] == region]
+        if len(rows):
+            deaths = int(rows["fatalities"].fillna(0).sum())
+            border = (rows["attribution"] == "on the border").sum() if "attribution" in rows else 0
+            near = f", {border:,} of them on the border" if border else ""
+            parts.append(f"{_n(len(rows), 'event')} ({_n(deaths, 'death')}) {what}{near}")
+    if not parts:
+        return None
+    return "Not in any governorate above: " + "; ".join(parts) + "."

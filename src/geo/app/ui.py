@@ -5,10 +5,14 @@ Everything that computes lives elsewhere in `geo`; this module only wires widget
 
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -21,9 +25,10 @@ from geo.app import story as narrative
 from geo.app.direction import DIRECTIONS
 from geo.app.filters import LAYERS, Filter
 from geo.data.export import export_frame
-from geo.data.schemas import EVENT_TYPES, GEO_PRECISION, TIME_PRECISION
-from geo.data.store import EVENTS_FILE, read_events, store_dir
+from geo.data.schemas import ATTRIBUTIONS, EVENT_TYPES, GEO_PRECISION, TIME_PRECISION
+from geo.data.store import EVENTS_FILE, read_events, store_dir, writes_allowed
 from geo.data.validate import HTTP_URL
+from geo.sources import attribution
 from geo.sources.curated import DATASETS, load
 from geo.spatial import lod
 from geo.spatial.boundaries import (
@@ -33,7 +38,6 @@ from geo.spatial.boundaries import (
     load_configured_admin1,
     load_regions,
 )
-from geo.spatial.join import assign_admin1
 
 LAYER_LABELS = {
     "boundaries": "Governorate boundaries", "regions": "Kurdistan Region / federal Iraq line",
@@ -66,15 +70,90 @@ class Data:
         return dict(zip(self.admin1["admin1_code"], self.admin1["admin1_name"], strict=True))
 
 
-def store_version() -> float:
+def store_version(store: Path | None = None) -> float:
     """Changes when the event store is written, so the cached data is reloaded after an import."""
-    path = store_dir() / EVENTS_FILE
+    path = store_dir(store) / EVENTS_FILE
     return path.stat().st_mtime if path.exists() else 0.0
 
 
 def get_data() -> Data:
+    """The shared data, plus what this browser session imported on a read-only copy."""
     _leave_legacy_pages_mode()
-    return _load_data(store_version())
+    shared = _load_data(store_version())
+    private = st.session_state.get(_PRIVATE_STORE)
+    if not private:
+        return shared
+    return _with_private(shared, store_version(), private, store_version(Path(private)))
+
+
+_PRIVATE_STORE = "_private_store"
+_PRIVATE_DIRS: list[str] = []
+
+
+def import_store() -> Path | None:
+    """Where the app's imports and saved drafts go: the shared store when the operator allows
+    writes (GEO_ALLOW_WRITE), else a store of this browser session's own, which nobody else
+    sees and which is gone when the server stops (docs/security.md)."""
+    if writes_allowed():
+        return None
+    if not st.session_state.get(_PRIVATE_STORE):
+        folder = tempfile.mkdtemp(prefix="geo-session-")
+        if not _PRIVATE_DIRS:
+            atexit.register(lambda: [shutil.rmtree(d, ignore_errors=True) for d in _PRIVATE_DIRS])
+        _PRIVATE_DIRS.append(folder)
+        st.session_state[_PRIVATE_STORE] = folder
+    return Path(st.session_state[_PRIVATE_STORE])
+
+
+def import_notice() -> None:
+    """Say where an import or a saved draft goes, before the user makes one."""
+    if writes_allowed():
+        st.caption("Imports go into the shared event store: everyone using this copy sees them.")
+    else:
+        st.info("This copy is shared, so what you import or save stays in **your browser session "
+                "only**: nobody else sees it, and it is gone when the session ends. Download "
+                "what you need from the Data page. (The operator can allow imports into the "
+                "shared store with GEO_ALLOW_WRITE=1; see docs/security.md.)", icon="🔒")
+
+
+def data_version() -> tuple[float, str, float]:
+    """What the data a page shows depends on: the shared store and this session's own."""
+    private = st.session_state.get(_PRIVATE_STORE) or ""
+    return store_version(), private, store_version(Path(private)) if private else 0.0
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _with_private(_shared: Data, shared_version: float, private: str, version: float) -> Data:
+    """The shared data with one session's own imports added (a new Data; the shared one is
+    never changed). Keyed by both stores' versions, not by hashing the data."""
+    shared = _shared
+    mine = read_events(Path(private))
+    if not len(mine):
+        return shared
+    added = _joined_imports(mine, shared.admin1, "imported (this session only)")
+    events = gpd.GeoDataFrame(pd.concat([shared.events, added], ignore_index=True),
+                              geometry="geometry", crs=shared.admin1.crs)
+    cover = pd.concat([shared.coverage, _imported_coverage(added).assign(
+        table="your imported events (this session only)")], ignore_index=True)
+    return replace(shared, events=events, coverage=cover)
+
+
+def _joined_imports(imported: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame, label: str
+                    ) -> gpd.GeoDataFrame:
+    """Stored events joined to the current boundaries (attribution kept), labelled, with the
+    derived columns every page reads. Every stored column comes along (low/high tolls, the
+    source's admin-1, attribution): the downloads carry what the store holds."""
+    joined = attribution.join(imported.drop(columns="geometry"), admin1, geometry=False)
+    out = gpd.GeoDataFrame(joined.assign(dataset=label), geometry=imported.geometry,
+                           crs=imported.crs)
+    out[aggregate.ATTACK_COLUMN] = aggregate.attacks_on_foreign_forces(out)
+    out[direction.COLUMN] = direction.direction(out)
+    return out
+
+
+def _imported_coverage(imported: pd.DataFrame) -> pd.DataFrame:
+    return coverage.coverage_table({"events": imported.assign(
+        event_date=pd.to_datetime(imported["event_date"]))})
 
 
 def _leave_legacy_pages_mode() -> None:
@@ -102,16 +181,13 @@ def _load_data(version: float) -> Data:
     issues = pd.concat([x.issues.assign(dataset=name) for name, x in loaded.items()],
                        ignore_index=True)
     events = loaded["events"].data.assign(dataset="curated")
-    imported = read_events(store_dir())
-    if len(imported):
-        joined = assign_admin1(imported.drop(columns="geometry"), admin1, geometry=False)
-        imported = gpd.GeoDataFrame(joined.assign(dataset="imported"), geometry=imported.geometry,
-                                    crs=imported.crs)
-        events = pd.concat([events, imported[[c for c in events.columns if c in imported.columns]]],
-                           ignore_index=True)
-        events = gpd.GeoDataFrame(events, geometry="geometry", crs=admin1.crs)
     events[aggregate.ATTACK_COLUMN] = aggregate.attacks_on_foreign_forces(events)
     events[direction.COLUMN] = direction.direction(events)  # once per load, not per filter
+    imported = read_events(store_dir())
+    if len(imported):
+        imported = _joined_imports(imported, admin1, "imported")
+        events = gpd.GeoDataFrame(pd.concat([events, imported], ignore_index=True),
+                                  geometry="geometry", crs=admin1.crs)
     reported = {name: loaded[name].data[loaded[name].data["status_kind"] == "reported"]
                 for name in ("deployments", "troop_levels")}
     as_of = aggregate.as_of((events, "event_date"), (reported["deployments"], "as_of_date"),
@@ -119,9 +195,8 @@ def _load_data(version: float) -> Data:
     tables = {name: loaded[name].data for name in coverage.DATE_COLUMNS}
     cover = coverage.coverage_table(tables)
     if len(imported):
-        cover = pd.concat([cover, coverage.coverage_table(
-            {"events": imported.assign(event_date=pd.to_datetime(imported["event_date"]))})
-            .assign(table="imported events")], ignore_index=True)
+        cover = pd.concat([cover, _imported_coverage(imported).assign(table="imported events")],
+                          ignore_index=True)
     sites = aggregate.foreign_force_sites(loaded["sites"].data, loaded["deployments"].data)
     return Data(admin1, load_regions(), events, sites, loaded["deployments"].data,
                 loaded["troop_levels"].data, loaded["transition"].data, issues, error, as_of,
@@ -317,6 +392,8 @@ COLUMN_LABELS = {
     "site_id": "Site id", "site_name": "Site", "name": "Name", "reported_status": "Reported status",
     "reported_as_of": "Reported as of", "planned_status": "Planned status",
     "planned_by": "Planned by", "source": "Citation", "coord_issue": "Position issue",
+    "attribution": "Governorate from", "inter1": "Actor 1 type", "inter2": "Actor 2 type",
+    "import_note": "Import note", "dataset": "Dataset",
 }
 _HELP = {
     "fatalities": "Blank = no source gives a figure (never counted as 0)",
@@ -324,6 +401,7 @@ _HELP = {
     "unknown_toll": "Events whose toll no source gives: not counted in Deaths",
     "geo_precision": "; ".join(f"{k} = {v}" for k, v in GEO_PRECISION.items()),
     "time_precision": "; ".join(f"{k} = {v}" for k, v in TIME_PRECISION.items()),
+    "attribution": "; ".join(f"{k}: {v}" for k, v in ATTRIBUTIONS.items()),
 }
 _DATES = {"event_date", "source_date", "as_of_date", "start_date", "end_date", "date",
           "reported_as_of", "planned_by"}
@@ -513,11 +591,11 @@ def cached_figure(name: str, build: Callable[[], go.Figure], *key: object) -> go
     elsewhere on the page changed) reuses it. `key` must hold whatever else `build` reads."""
     f = st.session_state.get("filter")
     fkey = tuple(sorted(filters.to_query_params(f).items())) if f is not None else ()
-    return _cached_figure(name, store_version(), fkey, is_dark(), on_phone(), key, _build=build)
+    return _cached_figure(name, data_version(), fkey, is_dark(), on_phone(), key, _build=build)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _cached_figure(name: str, version: float, fkey: tuple, dark: bool, phone: bool, key: tuple,
+def _cached_figure(name: str, version: tuple, fkey: tuple, dark: bool, phone: bool, key: tuple,
                    *, _build: Callable[[], go.Figure]) -> go.Figure:
     return _build()
 

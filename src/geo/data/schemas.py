@@ -40,6 +40,16 @@ SUB_EVENT_TYPES: tuple[str, ...] = tuple(s for subs in EVENT_TYPES.values() for 
 
 REGIONS = ("Federal Iraq", "Kurdistan Region")
 OUTSIDE_IRAQ = "Outside Iraq"
+# In Iraq, but the source only knows the country (UCDP where_prec 6-7, ACLED without admin-1):
+# no governorate and no side of the Kurdistan line can be named (geo.sources.attribution).
+NOT_ATTRIBUTABLE = "Iraq, place not attributable"
+# How an imported event got its governorate (`attribution` column).
+ATTRIBUTIONS = {
+    "point": "the point's position (the spatial join)",
+    "source admin-1": "the source's own admin-1: it places the event only at that level",
+    "on the border": "the source's admin-1: the point lies within 2 km outside the national line",
+    "not attributable": "none: the source only knows the country",
+}
 INVALID_COORDINATES = "No valid coordinates"
 
 TIME_PRECISION = {1: "exact day", 2: "within the week", 3: "within the month"}
@@ -278,6 +288,10 @@ EVENT_EXPORT_COLUMNS = [
     "time_precision", "target", "fatalities_qualifier", "coord_source", "coord_issue",
     "source_publisher", "source_date", "source_title", "source_url", "dataset",
     "fatalities_group", "partisan",
+    # what imports bring besides the schema: the source's admin-1 and how the governorate was
+    # attributed, UCDP's low and high estimates, ACLED's actor types, the import's note
+    "attribution", "source_admin1", "fatalities_low", "fatalities_high", "inter1", "inter2",
+    "import_note",
 ]
 
 JOIN_COLUMNS = ("admin1_code", "admin1_name", "region", "coord_issue")

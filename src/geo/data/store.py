@@ -23,6 +23,9 @@ from geo.data.schemas import EVENTS
 
 EVENTS_FILE = "events.parquet"
 STORE_ENV = "GEO_STORE"
+# Whether the app may change the shared store (docs/security.md). Off unless the operator says
+# so: a hosted copy's visitors then import into a view of their own. `make run` turns it on.
+WRITE_ENV = "GEO_ALLOW_WRITE"
 # Columns that only say which file a row came from: a change there alone is not an update.
 IMPORT_PROVENANCE = ("source_title",)
 
@@ -31,6 +34,12 @@ def store_dir(path: str | Path | None = None) -> Path:
     from geo.data.paths import REPO_ROOT
 
     return Path(path or os.environ.get(STORE_ENV) or REPO_ROOT / "store")
+
+
+def writes_allowed() -> bool:
+    """Whether the app's visitors may change the shared store: GEO_ALLOW_WRITE=1 (or true,
+    yes, on). The CLI is the operator's own tool and always writes where it is told."""
+    return os.environ.get(WRITE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def writable_store(path: str | Path | None = None) -> Path:

@@ -219,15 +219,20 @@ def _issue(source: str, rows: pd.Series, column: str, values: pd.Series, reason:
 
 
 def validate(raw: pd.DataFrame, schema: Schema, source: str = "<data>",
-             keep_extra: tuple[str, ...] = (), row_numbers: bool = False) -> Validated:
+             keep_extra: tuple[str, ...] = (), row_numbers: bool = False,
+             rows_from_index: bool = False) -> Validated:
     """Type and check `raw` (all text) against `schema`; rows with errors go to `rejected`.
     Columns named in `keep_extra` ride along untouched (e.g. a source's own admin-1); with
-    them, or with `row_numbers`, the good rows keep their file row in `source_row`."""
+    them, or with `row_numbers`, the good rows keep their file row in `source_row`. Rows are
+    numbered from 2 in order, or with `rows_from_index` as index + 2 (the caller dropped rows
+    that are not data, and the others keep their line in the file)."""
     missing = [c for c in schema.required_columns if c not in raw.columns]
     if missing:
         raise SchemaError(f"{source}: missing required column(s): {', '.join(missing)}")
+    file_rows = (np.asarray(raw.index, dtype="int64") + 2 if rows_from_index
+                 else np.arange(len(raw)) + 2)
     raw = raw.reset_index(drop=True)
-    rows = pd.Series(np.arange(len(raw)) + 2, index=raw.index)
+    rows = pd.Series(file_rows, index=raw.index)
     text = pd.DataFrame(index=raw.index)
     for f in schema.fields:
         col = raw[f.name] if f.name in raw.columns else pd.Series("", index=raw.index)

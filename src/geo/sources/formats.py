@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -62,11 +61,24 @@ ACLED_REQUIRED = ("event_id_cnty", "event_date", "time_precision", "event_type",
 UCDP_REQUIRED = ("id", "type_of_violence", "side_a", "side_b", "where_prec", "latitude",
                  "longitude", "date_prec", "date_start", "best")
 
+# `place_scope` tells `geo.sources.attribution` how far the coordinates can be trusted for a
+# governorate: "country" (only the country is known), "admin1" (the source's admin-1 is the
+# place), blank (a point). It is used at import and not stored.
+PLACE_SCOPE = "place_scope"
 EXTRA_COLUMNS = {
-    "acled": ("source_admin1", "inter1", "inter2"),
-    "ucdp": ("source_admin1", "fatalities_low", "fatalities_high", "import_note"),
-    "csv": (),
+    "acled": ("source_admin1", "inter1", "inter2", PLACE_SCOPE),
+    "ucdp": ("source_admin1", "fatalities_low", "fatalities_high", "import_note", PLACE_SCOPE),
+    "csv": ("source_admin1", PLACE_SCOPE),
 }
+# A stored or exported event's `attribution` says which scope it was attributed at: a store or
+# a dataset read again is attributed the same way.
+SCOPE_OF_ATTRIBUTION = {"not attributable": "country", "source admin-1": "admin1"}
+# Fields a generic file can map besides the EVENTS columns.
+GENERIC_EXTRA = ("source_admin1",)
+# Fields that classify an event: a suggestion fills them only from a header that is the
+# field's name or a listed synonym ("type"), never from a longer look-alike ("attack_type",
+# "target_type" in GTD files); anything else takes --map or the Data page's choice.
+CLASSIFICATIONS = ("event_type", "sub_event_type")
 
 # ACLED's numeric actor-type codes (files before 2024) -> the text ACLED uses since then.
 ACLED_ACTOR_TYPES = {"0": "", "1": "State forces", "2": "Rebel group", "3": "Political militia",
@@ -79,6 +91,11 @@ UCDP_TIME_PRECISION = {"1": "1", "2": "2", "3": "2", "4": "3", "5": "3"}
 UCDP_GEO_PRECISION = {"1": "1", "2": "2", "3": "3", "4": "3", "5": "3", "6": "3", "7": "3"}
 UCDP_DATE_NOTES = {"5": "UCDP date_prec 5: only the year is known; event_date is the earliest "
                         "possible date"}
+# where_prec 6-7: only the country (or water/airspace) is known; 3-5: an ADM2, ADM1 or a
+# larger area, which UCDP names in adm_1 (geo.sources.attribution).
+UCDP_PLACE_SCOPE = {"6": "country", "7": "country", "3": "admin1", "4": "admin1", "5": "admin1"}
+# UCDP writes "no date" as 1753-01-01 (the earliest SQL Server datetime).
+UCDP_NULL_DATES = ("1753-01-01",)
 UCDP_WHERE_NOTES = {"6": "UCDP where_prec 6: only the country is known; coordinates are its "
                          "centroid",
                     "7": "UCDP where_prec 7: over water or in international airspace; "
@@ -89,6 +106,8 @@ _NOTE_ROOM = (max(map(len, UCDP_DATE_NOTES.values())) + max(map(len, UCDP_WHERE_
 # Unambiguous written dates only: 03/04/2024 could be March or April, so it is left for
 # validation to report rather than guessed.
 _DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y", "%B %d, %Y")
+# Spreadsheets re-save ACLED's dates as 9-May-20: the century comes from the row's year column.
+_SHORT_YEAR_FORMATS = ("%d-%b-%y", "%d %b %y", "%d/%b/%y", "%d-%B-%y", "%d %B %y")
 _ISO_WITH_TIME = r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
 
 # Schema field -> normalised header names that mean it, best first (`suggest_mapping`).
@@ -108,6 +127,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "notes": ("notes", "description", "summary", "details", "comments", "comment", "text"),
     "source_url": ("source_url", "url", "link", "source_link", "href", "web"),
     "source_publisher": ("source_publisher", "publisher", "source", "outlet", "media"),
+    "source_admin1": ("source_admin1", "admin1", "adm_1", "governorate", "province", "state"),
 }
 
 
@@ -125,9 +145,43 @@ def detect_format(columns: list[str]) -> str:
     return "csv"
 
 
-def normalise_dates(values: pd.Series) -> pd.Series:
-    """Unambiguous written dates -> YYYY-MM-DD; anything else unchanged, for validation to report."""
-    return per_value(values.fillna("").astype(str), _normalise_dates)
+def normalise_dates(values: pd.Series, years: pd.Series | None = None) -> pd.Series:
+    """Unambiguous written dates -> YYYY-MM-DD; anything else unchanged, for validation to report.
+
+    With `years` (the row's own year column, as ACLED and GTD carry), dates with a two-digit
+    year as spreadsheets write them ("9-May-20") take their century from it, when the two
+    agree on the last two digits; without it they stay unread rather than guessed."""
+    text = values.fillna("").astype(str)
+    out = per_value(text, _normalise_dates)
+    if years is None:
+        return out
+    todo = out.str.fullmatch(r"\d{1,2}[-/ ][A-Za-z]{3,9}[-/ ]\d{2}")
+    if not todo.any():
+        return out
+    short = out[todo].str.strip()
+    parsed = pd.Series(pd.NaT, index=short.index, dtype="datetime64[us]")
+    for fmt in _SHORT_YEAR_FORMATS:
+        parsed = parsed.fillna(pd.to_datetime(short, format=fmt, errors="coerce"))
+    year = pd.to_numeric(years.reindex(short.index).astype(str).str.strip()
+                         .str.replace(r"\.0+$", "", regex=True), errors="coerce")
+    agree = parsed.notna() & year.between(1000, 9999) & (year % 100 == parsed.dt.year % 100)
+    full = (year[agree].astype("int64").astype(str).str.zfill(4) + "-"
+            + parsed[agree].dt.strftime("%m-%d"))
+    checked = pd.to_datetime(full, format="%Y-%m-%d", errors="coerce")  # 29 Feb of a common year
+    out.loc[checked.index[checked.notna()]] = full[checked.notna()]
+    return out
+
+
+def hxl_rows(raw: pd.DataFrame) -> pd.Series:
+    """Rows of HXL hashtags (HDX's second header line, e.g. "#date+year"): every filled cell
+    is a hashtag and at least one is filled. They describe the columns; they are not data."""
+    if raw.empty:
+        return pd.Series(False, index=raw.index)
+    cells = {c: raw[c].fillna("").astype(str).str.strip() for c in raw.columns}
+    filled = pd.DataFrame({c: v != "" for c, v in cells.items()}, index=raw.index)
+    tag = pd.DataFrame({c: v.str.fullmatch(r"#[A-Za-z][\w+-]*") for c, v in cells.items()},
+                       index=raw.index)
+    return filled.any(axis=1) & (tag | ~filled).all(axis=1)
 
 
 def _normalise_dates(values: pd.Series) -> pd.Series:
@@ -198,7 +252,7 @@ def from_acled(raw: pd.DataFrame, source_label: str) -> pd.DataFrame:
     publisher = per_value(_col(df, "source"), lambda v: v.str.replace(r"\s*;\s*", "; ", regex=True))
     fields = {
         "event_id": _col(df, "event_id_cnty"),
-        "event_date": normalise_dates(_col(df, "event_date")),
+        "event_date": normalise_dates(_col(df, "event_date"), _col(df, "year")),
         "time_precision": _code(_col(df, "time_precision")),
         "event_type": _col(df, "event_type"),
         "sub_event_type": _col(df, "sub_event_type"),
@@ -214,14 +268,20 @@ def from_acled(raw: pd.DataFrame, source_label: str) -> pd.DataFrame:
         "fatalities_qualifier": pd.Series(np.where(fat != "", "exact", ""), index=df.index),
         "source_publisher": publisher,
         "source_date": _unix_date(_col(df, "timestamp")),
-        "source_title": f"ACLED export {Path(source_label).name}",
+        # Not the file's name: the same rows imported from a renamed file are the same rows.
+        "source_title": "ACLED data export",
         "source_url": ACLED_EXPORT_URL,
         "notes": _col(df, "notes"),
     }
+    admin1 = _col(df, "admin1")
+    # geo_precision 3: a larger area; ACLED then names its admin-1, or only the country.
+    wide = _code(_col(df, "geo_precision")) == "3"
+    scope = np.where(wide & (admin1 != ""), "admin1", np.where(wide, "country", ""))
     extras = {
-        "source_admin1": _col(df, "admin1"),
+        "source_admin1": admin1,
         "inter1": _recode(_code(_col(df, "inter1")), ACLED_ACTOR_TYPES),
         "inter2": _recode(_code(_col(df, "inter2")), ACLED_ACTOR_TYPES),
+        PLACE_SCOPE: pd.Series(scope, index=df.index),
     }
     return _frame(fields, extras, df.index)
 
@@ -250,7 +310,12 @@ def from_ucdp(raw: pd.DataFrame, source_label: str) -> pd.DataFrame:
     article = _col(df, "source_article")
     note = _join_notes(date_prec.map(UCDP_DATE_NOTES).fillna(""),
                        where_prec.map(UCDP_WHERE_NOTES).fillna(""))
+    # No article and no description (HDX's subset lacks it): say what UCDP's own columns say.
+    generated = ("UCDP GED event " + _col(df, "id") + ": " + _col(df, "side_a") + " against "
+                 + _col(df, "side_b") + ", " + where.where(where != "", "place not named")
+                 + "; no source article listed")
     base = article.where(article != "", description)
+    base = base.where(base != "", generated)
     with_note = (_trim(base, NOTES_MAX - _NOTE_ROOM) + " [" + note + "]").str.strip()
     event_id = _code(_col(df, "id"))
     fields = {
@@ -269,7 +334,7 @@ def from_ucdp(raw: pd.DataFrame, source_label: str) -> pd.DataFrame:
         "fatalities": best,
         "fatalities_qualifier": pd.Series(np.where(best != "", "estimate", ""), index=df.index),
         "source_publisher": ("UCDP GED; " + office).where(office != "", "UCDP GED"),
-        "source_date": normalise_dates(_col(df, "source_date").str.split(";").str[0]),
+        "source_date": _null_dates(normalise_dates(_col(df, "source_date").str.split(";").str[0])),
         "source_title": _col(df, "source_headline"),
         "source_url": UCDP_DOWNLOADS_URL,
         "notes": _trim(base, NOTES_MAX).where(note == "", with_note),
@@ -279,8 +344,14 @@ def from_ucdp(raw: pd.DataFrame, source_label: str) -> pd.DataFrame:
         "fatalities_low": _code(_col(df, "low")),
         "fatalities_high": _code(_col(df, "high")),
         "import_note": note,
+        PLACE_SCOPE: where_prec.map(UCDP_PLACE_SCOPE).fillna(""),
     }
     return _frame(fields, extras, df.index)
+
+
+def _null_dates(dates: pd.Series) -> pd.Series:
+    """UCDP's "no date" sentinel is a missing date, not a date in 1753."""
+    return dates.where(~dates.str.strip().isin(UCDP_NULL_DATES), "")
 
 
 def suggest_mapping(columns: list[str]) -> dict[str, str]:
@@ -307,6 +378,8 @@ def suggest_mapping(columns: list[str]) -> dict[str, str]:
             if field not in found and rank < len(names):
                 take(field, lambda norm, want=names[rank]: norm == want)
     for field, names in SYNONYMS.items():
+        if field in CLASSIFICATIONS:
+            continue
         for want in (n for n in names if len(n) > 3):
             if field not in found:
                 take(field, lambda norm, want=want: want in norm.split("_"))
@@ -316,13 +389,16 @@ def suggest_mapping(columns: list[str]) -> dict[str, str]:
 _QUALIFIER_WORDS = {"at least": "at least", "about": "about", "around": "about",
                     "approximately": "about", "approx.": "about", "approx": "about", "~": "about",
                     "up to": "up to"}
+# "6.0": a spreadsheet's or pandas' float for a whole count.
 _FATALITIES = re.compile(r"^(?P<q>at least|about|around|approximately|approx\.?|~|up to)?\s*"
-                         r"(?P<n>\d+)\s*(?P<plus>\+)?$", re.IGNORECASE)
+                         r"(?P<n>\d+)(?:\.0+)?\s*(?P<plus>\+)?$", re.IGNORECASE)
 _NOT_DEFAULTABLE = ("event_id", "coord_source")
 
 
 def _stable_ids(values: pd.DataFrame) -> pd.Series:
-    """GEN- + 16 hex of sha1 over the row's mapped values: the same file gives the same ids.
+    """GEN- + 16 hex of sha1 over every column of the row as in the file: the same file gives
+    the same ids, and two rows that differ anywhere get different ones (hashing only the
+    mapped columns lost real events that differed in an unmapped one).
 
     sha1 has no vectorised form, so the hashing itself is a per-value map; the joining is not.
     """
@@ -341,7 +417,8 @@ def from_generic(raw: pd.DataFrame, mapping: dict[str, str], source_label: str,
     plain number gets "exact" unless a default qualifier is given.
     """
     defaults = dict(defaults or {})
-    unknown = sorted((set(mapping) | set(defaults)) - set(EVENTS.columns))
+    mapping = {f: h for f, h in mapping.items() if h}  # "field=" leaves a field unmapped
+    unknown = sorted((set(mapping) | set(defaults)) - set(EVENTS.columns) - set(GENERIC_EXTRA))
     if unknown:
         raise ValueError(f"not EVENTS fields: {', '.join(unknown)}")
     fixed = [f for f in _NOT_DEFAULTABLE if f in defaults]
@@ -358,7 +435,8 @@ def from_generic(raw: pd.DataFrame, mapping: dict[str, str], source_label: str,
     blank = pd.Series("", index=df.index, dtype=object)
     for f in EVENTS.columns:
         fields.setdefault(f, blank.copy())
-    fields["event_date"] = normalise_dates(fields["event_date"])
+    years = next((df[c] for c in df.columns if _norm_name(c) == "year"), None)
+    fields["event_date"] = normalise_dates(fields["event_date"], years)
     fields["source_date"] = normalise_dates(fields["source_date"])
 
     parts = fields["fatalities"].str.extract(_FATALITIES)
@@ -369,8 +447,15 @@ def from_generic(raw: pd.DataFrame, mapping: dict[str, str], source_label: str,
     given = fields["fatalities_qualifier"]
     fields["fatalities_qualifier"] = given.where(given != "", word.where(parsed, ""))
 
+    if "notes" not in mapping and "notes" not in defaults:
+        # A file without descriptions (a trimmed export): say what its own columns say.
+        fields["notes"] = (fields["event_type"] + " (" + fields["sub_event_type"] + "): "
+                           + fields["actor1"] + " against " + fields["actor2"].where(
+                               fields["actor2"] != "", "no named party") + ", at "
+                           + fields["location"] + "; no description in the file")
     for f, value in defaults.items():
-        fields[f] = fields[f].where(fields[f] != "", str(value))
+        if f in fields:
+            fields[f] = fields[f].where(fields[f] != "", str(value))
     qualifier = fields["fatalities_qualifier"]
     fields["fatalities_qualifier"] = qualifier.where(
         (qualifier != "") | (fields["fatalities"] == ""), "exact")
@@ -380,5 +465,11 @@ def from_generic(raw: pd.DataFrame, mapping: dict[str, str], source_label: str,
     fields["coord_source"] = fields["coord_source"].where(fields["coord_source"] != "",
                                                           source_coord)
     if "event_id" not in mapping:
-        fields["event_id"] = _stable_ids(mapped)
-    return _frame(fields, {}, df.index)
+        fields["event_id"] = _stable_ids(df.fillna("").astype(str))
+    admin1 = _col(df, mapping["source_admin1"]) if "source_admin1" in mapping else blank
+    admin1 = admin1.where(admin1 != "", str(defaults.get("source_admin1", "")))
+    wide = fields["geo_precision"].str.strip() == "3"
+    scope = pd.Series(np.where(wide & (admin1 != ""), "admin1", ""), index=df.index)
+    if "attribution" in df.columns:  # this project's own output, read again
+        scope = df["attribution"].map(SCOPE_OF_ATTRIBUTION).fillna(scope)
+    return _frame(fields, {"source_admin1": admin1, PLACE_SCOPE: scope}, df.index)

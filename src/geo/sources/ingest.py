@@ -16,11 +16,12 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.data.atomic import write_atomic
-from geo.data.schemas import EVENTS
+from geo.data.schemas import EVENTS, OUTSIDE_IRAQ
 from geo.data.store import locked, merge, read_events, writable_store, write_events
-from geo.data.validate import SchemaError, read_csv_noted, validate
+from geo.data.validate import ISSUE_COLUMNS, SchemaError, read_csv_noted, validate
+from geo.sources import attribution
 from geo.sources import formats as fmt
-from geo.spatial.join import assign_admin1
+from geo.spatial.boundaries import load_admin1
 from geo.text.geocode import geocode
 
 FORMATS = ("auto", "acled", "ucdp", "csv")
@@ -44,6 +45,10 @@ class IngestReport:
     outside_iraq: int = 0
     swapped: int = 0
     admin1_disagreements: int = 0
+    not_attributable: int = 0
+    on_border: int = 0
+    skipped: int = 0  # rows that are not data (an HXL hashtag row), said once in the issues
+    mapping: dict[str, str] | None = None  # field -> column used for a generic file
     issues: pd.DataFrame = field(default_factory=pd.DataFrame)
     rejected_file: Path | None = None
 
@@ -56,15 +61,18 @@ class IngestReport:
         geo = ", ".join(f"{k} {v}" for k, v in self.geocoded.items()) or "none needed"
         none = (f"none of the {self.rows_read} rows could be imported; "
                 if self.rows_read and not self.accepted else "")
+        skipped = f", {self.skipped} skipped (not data)" if self.skipped else ""
         return (f"{self.file} ({self.format}): {none}{self.rows_read} rows read, {self.imported} "
                 f"imported, {self.updated} updated, {self.unchanged} unchanged, {self.rejected} "
-                f"rejected; geocoded: {geo}; outside Iraq {self.outside_iraq}; possibly swapped "
-                f"lat/lon {self.swapped}; admin-1 disagreements {self.admin1_disagreements}")
+                f"rejected{skipped}; geocoded: {geo}; outside Iraq {self.outside_iraq}; on the "
+                f"border {self.on_border}; governorate not attributable {self.not_attributable}; "
+                f"possibly swapped lat/lon {self.swapped}; admin-1 disagreements "
+                f"{self.admin1_disagreements}")
 
 
 GENERIC_FIELDS = ("event_id", "event_date", "latitude", "longitude", "location", "event_type",
                   "sub_event_type", "actor1", "actor2", "fatalities", "notes", "source_publisher",
-                  "source_url")
+                  "source_url", "source_admin1")
 
 
 def save_upload(name: str, content: bytes) -> Path:
@@ -140,6 +148,25 @@ def to_events(raw: pd.DataFrame, kind: str, label: str, mapping: dict[str, str] 
     return fmt.from_generic(raw, mapping or fmt.suggest_mapping(list(raw.columns)), label, defaults)
 
 
+def generic_mapping(columns: list[str], overrides: dict[str, str] | None = None
+                    ) -> dict[str, str]:
+    """The suggestion for a generic file, with the user's `field=column` choices on top
+    (`field=` with no column leaves the field unmapped)."""
+    overrides = dict(overrides or {})
+    known = set(EVENTS.columns) | set(fmt.GENERIC_EXTRA)
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise SchemaError(f"--map: not a field of the event table: {', '.join(unknown)} "
+                          f"(fields: {', '.join(GENERIC_FIELDS)}, …)")
+    absent = sorted(c for c in overrides.values() if c and c not in columns)
+    if absent:
+        raise SchemaError(f"--map: no column {', '.join(map(repr, absent))} in the file "
+                          f"(its columns: {', '.join(columns[:30])})")
+    chosen = {**fmt.suggest_mapping(columns), **overrides}
+    taken = set(overrides.values())  # a column the user gave a field leaves its suggestion
+    return {f: c for f, c in chosen.items() if c and (f in overrides or c not in taken)}
+
+
 def coordinate_text(values: pd.Series) -> pd.Series:
     """Coordinates as the text the schema validates: 5 decimals (~1 m), blank when unknown."""
     return values.map(lambda v: "" if pd.isna(v) else f"{v:.5f}")
@@ -169,8 +196,10 @@ def geocode_missing(mapped: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]
 def ingest_file(path: str | Path, kind: str = "auto", store: str | Path | None = None,
                 admin1: gpd.GeoDataFrame | None = None, mapping: dict[str, str] | None = None,
                 defaults: dict[str, str] | None = None,
-                progress: Callable[[float, str], None] | None = None) -> IngestReport:
-    """Import one file into the store and say what happened to every row."""
+                progress: Callable[[float, str], None] | None = None,
+                overrides: dict[str, str] | None = None) -> IngestReport:
+    """Import one file into the store and say what happened to every row. A generic file is
+    mapped by `mapping`, else by the suggestion with the user's `overrides` on top."""
     path = Path(path)
     if kind not in FORMATS:
         raise ValueError(f"unknown format {kind!r}; choose one of {', '.join(FORMATS)}")
@@ -182,15 +211,43 @@ def ingest_file(path: str | Path, kind: str = "auto", store: str | Path | None =
         raise SchemaError(f"{path}: no data rows (only a header)")
     kind = fmt.detect_format(list(raw.columns)) if kind == "auto" else kind
     step(0.2, f"mapping {len(raw)} rows ({kind})")
+    if overrides and kind != "csv":
+        raise SchemaError(f"{path.name}: --map applies to generic files (--format csv), not to "
+                          f"{kind.upper()} exports, whose columns are mapped by their codebook")
+    if kind == "csv" and mapping is None:
+        mapping = generic_mapping([str(c) for c in raw.columns], overrides)
     mapped = to_events(raw, kind, path.name, mapping, defaults)
+    hxl = fmt.hxl_rows(raw)
+    if hxl.any():  # HDX's hashtag row: one notice, and the data rows keep their line numbers
+        lines = ", ".join(str(i + 2) for i in raw.index[hxl][:5])
+        notes = [*notes, f"row {lines}: HXL hashtag row (e.g. {_first_tag(raw[hxl])}) skipped: "
+                         "it describes the columns, it is not an event"]
+        mapped = mapped[~hxl.to_numpy()]
     report = ingest_frame(mapped, path.name, kind, store, admin1, step, rows_read=len(raw),
                           original=raw)
+    report.skipped = int(hxl.sum())
+    report.mapping = mapping if kind == "csv" else None
     if notes:
         noted = pd.DataFrame({"file": path.name, "row": pd.array([pd.NA] * len(notes), "Int64"),
                               "column": "", "value": "", "reason": notes, "severity": "warning"})
         report.issues = (pd.concat([noted, report.issues], ignore_index=True)
                          if len(report.issues) else noted)
     return report
+
+
+def _counts(events: pd.DataFrame) -> pd.DataFrame:
+    """UCDP's low and high estimates as whole numbers (blank = unknown), like `fatalities`."""
+    out = events.copy()
+    for col in ("fatalities_low", "fatalities_high"):
+        if col in out:
+            out[col] = pd.to_numeric(out[col].astype(str).str.strip(), errors="coerce"
+                                     ).round().astype("Int64")
+    return out
+
+
+def _first_tag(rows: pd.DataFrame) -> str:
+    cells = rows.iloc[0].fillna("").astype(str)
+    return next((c for c in cells if c.strip()), "")
 
 
 def ingest_frame(mapped: pd.DataFrame, label: str, kind: str = "csv",
@@ -209,12 +266,15 @@ def ingest_frame(mapped: pd.DataFrame, label: str, kind: str = "csv",
     mapped, report.geocoded = geocode_missing(mapped)
     step(0.6, "validating")
     checked = validate(mapped, EVENTS, label, keep_extra=tuple(fmt.EXTRA_COLUMNS.get(kind, ())),
-                       row_numbers=True)
+                       row_numbers=True, rows_from_index=True)
     report.issues = checked.issues
     report.rejected = len(checked.rejected)
     step(0.75, "joining to governorates")
-    events = assign_admin1(checked.data, admin1)
-    report.outside_iraq = int((events["region"] == "Outside Iraq").sum())
+    admin1 = load_admin1() if admin1 is None else admin1
+    events = attribution.join(_counts(checked.data), admin1)
+    report.outside_iraq = int((events["region"] == OUTSIDE_IRAQ).sum())
+    report.not_attributable = int((events["attribution"] == "not attributable").sum())
+    report.on_border = int((events["attribution"] == "on the border").sum())
     swapped = events["coord_issue"].fillna("").str.contains("swapped")
     report.swapped = int(swapped.sum())
     if swapped.any():
@@ -223,17 +283,11 @@ def ingest_frame(mapped: pd.DataFrame, label: str, kind: str = "csv",
             "value": events.loc[swapped, "latitude"].astype(str),
             "reason": events.loc[swapped, "coord_issue"] + "; kept as given",
             "severity": "warning"})], ignore_index=True)
-    if "source_admin1" in events:
-        theirs = events["source_admin1"].fillna("").astype(str).str.strip()
-        differ = (theirs != "") & events["admin1_code"].notna() & ~_same_admin1(theirs, events)
-        report.admin1_disagreements = int(differ.sum())
-        if differ.any():
-            rows = events.loc[differ, "source_row"]
-            report.issues = pd.concat([report.issues, pd.DataFrame({
-                "file": label, "row": rows, "column": "admin1", "value": theirs[differ],
-                "reason": "the file's admin-1 differs from the spatial join ("
-                          + events.loc[differ, "admin1_name"].astype(str) + "); the join is kept",
-                "severity": "warning"})], ignore_index=True)
+    differ = attribution.disagreements(events)
+    report.admin1_disagreements = int(differ.sum())
+    if differ.any():
+        report.issues = pd.concat([report.issues, admin1_warnings(events, differ, label)],
+                                  ignore_index=True)
     step(0.9, "saving to the store")
     events = events.drop(columns=["source_row"], errors="ignore")
     with locked(target):
@@ -264,14 +318,12 @@ def _rejected_rows(checked, original: pd.DataFrame | None) -> pd.DataFrame:
     return table.assign(**{names[0]: rows, names[1]: problems})
 
 
-def _same_admin1(theirs: pd.Series, events: pd.DataFrame) -> pd.Series:
-    """Does a source's own admin-1 name name the governorate the spatial join found?"""
-    from geo.spatial.admin1_table import ADMIN1, ADMIN1_ALIASES
-    from geo.text.names import normalise
-
-    names = [(c, n) for c, n in zip(ADMIN1.admin1_code, ADMIN1.admin1_name, strict=True)]
-    names += [(c, n) for c, ns in ADMIN1_ALIASES.items() for n in ns]
-    names += [(c, n) for c, n in zip(ADMIN1.admin1_code, ADMIN1.name_ar, strict=True)]
-    lookup = dict(zip(normalise(pd.Series([n for _, n in names])), [c for c, _ in names],
-                      strict=True))
-    return normalise(theirs).map(lookup).eq(events["admin1_code"].astype(object))
+def admin1_warnings(events: pd.DataFrame, differ: pd.Series, label: str) -> pd.DataFrame:
+    """One warning per event whose source names another governorate than its point's."""
+    theirs = events.loc[differ, "source_admin1"].astype(str)
+    return pd.DataFrame({
+        "file": label, "row": events.loc[differ, "source_row"].astype("int64"), "column": "admin1",
+        "value": theirs, "severity": "warning",
+        "reason": "the file's admin-1 differs from the spatial join ("
+                  + events.loc[differ, "admin1_name"].astype(str) + "); the join is kept"},
+        columns=ISSUE_COLUMNS)

@@ -35,9 +35,9 @@ import pandas as pd
 from geo.data.crs import WGS84
 from geo.data.schemas import EVENTS
 from geo.data.validate import ISSUE_COLUMNS, SchemaError, read_csv_text, validate
+from geo.sources import attribution
 from geo.sources import formats as fmt
-from geo.sources.ingest import FORMATS, _same_admin1, geocode_missing, to_events
-from geo.spatial.join import assign_admin1
+from geo.sources.ingest import FORMATS, admin1_warnings, geocode_missing, to_events
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -125,8 +125,10 @@ def prepare_partition(raw: pd.DataFrame, kind: str, label: str, admin1: gpd.GeoD
     mapped, geocoded = geocode_missing(mapped)
     checked = validate(mapped, _EVENTS_NO_KEY, label,
                        keep_extra=(*fmt.EXTRA_COLUMNS.get(kind, ()), _ORDER))
-    events = assign_admin1(checked.data, admin1)
-    issues = pd.concat([checked.issues, _admin1_warnings(events, label)], ignore_index=True)
+    events = attribution.join(checked.data, admin1)
+    differ = attribution.disagreements(events)
+    issues = pd.concat([checked.issues, admin1_warnings(events, differ, label)],
+                       ignore_index=True)
     rejected = checked.rejected.drop(columns=[_ORDER])
     return Prepared(label, len(raw), events, issues[ISSUE_COLUMNS], rejected, geocoded)
 
@@ -140,7 +142,8 @@ def _mapping(columns: list[str], kind: str) -> dict[str, str] | None:
     """Events already in our schema (this pipeline's output, a store) map onto themselves;
     other generic files get `suggest_mapping`, as in `geo ingest`."""
     if kind == "csv" and set(EVENTS.columns) <= set(columns):
-        return {c: c for c in EVENTS.columns}
+        extra = [c for c in fmt.GENERIC_EXTRA if c in columns]  # the source's admin-1 too
+        return {c: c for c in [*EVENTS.columns, *extra]}
     return None
 
 
@@ -156,20 +159,6 @@ def _as_text(raw: pd.DataFrame) -> pd.DataFrame:
         else:
             out[name] = col.astype(object).where(col.notna(), "").astype(str)
     return pd.DataFrame(out, index=raw.index, columns=[c for c in raw.columns if c != "geometry"])
-
-
-def _admin1_warnings(events: gpd.GeoDataFrame, label: str) -> pd.DataFrame:
-    """The file's own admin-1 naming another governorate than the join: a warning, as in ingest."""
-    if "source_admin1" not in events or events.empty:
-        return pd.DataFrame(columns=ISSUE_COLUMNS)
-    theirs = events["source_admin1"].fillna("").astype(str).str.strip()
-    differ = (theirs != "") & events["admin1_code"].notna() & ~_same_admin1(theirs, events)
-    return pd.DataFrame({
-        "file": label, "row": events.loc[differ, "source_row"].astype("int64"), "column": "admin1",
-        "value": theirs[differ],
-        "reason": "the file's admin-1 differs from the spatial join ("
-                  + events.loc[differ, "admin1_name"].astype(str) + "); the join is kept",
-        "severity": "warning"}, columns=ISSUE_COLUMNS)
 
 
 def _ids(prepared: Prepared) -> pd.DataFrame:
