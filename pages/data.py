@@ -21,7 +21,7 @@ events = filters.apply(data.events, f)
 sites = filters.apply_places(data.sites, f)
 ui.page_header("Data", data, f, len(events))
 slug = filters.slug(f)
-description = filters.describe(f, data.admin1_names)
+description = filters.describe(f, data.admin1_names, ui.district_labels(data))
 
 st.subheader("Download")
 st.write(f"{len(events)} events and {len(sites)} sites match the filter.")

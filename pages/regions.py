@@ -1,4 +1,5 @@
-"""Regions: governorate choropleths and the federal Iraq / Kurdistan Region comparison."""
+"""Regions: governorate (or district) choropleths and the federal Iraq / Kurdistan Region
+comparison (with the disputed territories apart when districts are installed)."""
 
 import streamlit as st
 
@@ -12,21 +13,33 @@ events = filters.apply(data.events, f)
 sites = filters.apply_places(data.sites, f)
 ui.page_header("Regions", data, f, len(events))
 
-table = aggregate.admin1_table(events, sites, data.admin1)
-metric = st.selectbox("Metric", list(aggregate.METRICS), key="reg_metric",
+c1, c2 = st.columns([3, 2])
+metric = c1.selectbox("Metric", list(aggregate.METRICS), key="reg_metric",
                       format_func=aggregate.METRICS.get)
+districts = data.admin2 is not None and c2.segmented_control(
+    "Level", ["Governorates", "Districts"], default="Governorates", key="reg_level") == "Districts"
+if districts:  # the district set's polygons, counted like governorates
+    polys = ui.district_polygons(data)
+    table = aggregate.admin1_table(events.assign(admin1_code=events["admin2_code"]),
+                                   sites.assign(admin1_code=sites["admin2_code"]), polys)
+    table = table.merge(polys[["admin1_code", "parent"]], on="admin1_code", how="left")
+    unit, select = "Districts", ui.select_districts_from_map
+else:
+    polys, unit, select = data.admin1, "Governorates", ui.select_governorates_from_map
+    table = aggregate.admin1_table(events, sites, data.admin1)
 left, right = st.columns([5, 4])
 with left:
     st.plotly_chart(ui.cached_figure("reg_map", lambda: figures.layered_map(
-                        data.admin1, data.regions, events.iloc[:0], sites.iloc[:0],
+                        polys, data.regions, events.iloc[:0], sites.iloc[:0],
                         ("choropleth", "boundaries", "regions", "labels"), table=table,
                         metric=metric, metric_label=aggregate.METRICS[metric], dark=ui.is_dark(),
-                        **ui.map_size(480, 560)), metric),
-                    key="reg_map", on_select=lambda: ui.select_governorates_from_map("reg_map"),
+                        **ui.map_size(480, 560)), metric, unit),
+                    key="reg_map", on_select=lambda: select("reg_map"),
                     selection_mode=("points",), config={"displaylogo": False})
 with right:
     comparison = aggregate.region_table(table)
-    st.subheader("Federal Iraq and the Kurdistan Region")
+    st.subheader("Federal Iraq, the Kurdistan Region" + (" and the disputed territories"
+                                                          if districts else ""))
     ui.table(comparison, "reg_comparison")
     st.plotly_chart(figures.bar_chart(comparison, "region", metric,
                                       title=aggregate.METRICS[metric]), key="reg_bar")
@@ -37,15 +50,21 @@ tl = aggregate.timeline(events[events["region"].isin(["Federal Iraq", "Kurdistan
 st.plotly_chart(ui.cached_figure("reg_trend", lambda: ui.timeline_figure(data, tl, by="region")),
                 key="reg_trend")
 
-st.subheader("Governorates")
+st.subheader(unit)
 st.caption("Most events first; click a header to sort by another column.")
 if (apart := story.unplaced(events)) is not None:
     st.caption(ui.md_escape(apart))
-ui.table(table.sort_values(["events", "admin1_name"], ascending=[False, True]), "reg_table",
-         columns=["admin1_name", "region", "events", "fatalities", "unknown_toll",
-                  "attacks_on_foreign_forces", "sites", "events_per_site", "events_per_10k_km2",
-                  "area_km2", "admin1_code"])
-st.download_button("Download governorate table (CSV)", to_csv_text(table),
-                   file_name=file_name("governorates", filters.slug(f), "csv"), mime="text/csv",
+shown = table.sort_values(["events", "admin1_name"], ascending=[False, True])
+if districts:  # headers that say what the rows are
+    shown = shown.rename(columns={"admin1_name": "admin2_name", "admin1_code": "admin2_code",
+                                  "region": "jurisdiction"})
+name, code, region = (("admin2_name", "admin2_code", "jurisdiction") if districts
+                      else ("admin1_name", "admin1_code", "region"))
+ui.table(shown, "reg_table",
+         columns=[name, *(["parent"] if districts else []), region, "events", "fatalities",
+                  "unknown_toll", "attacks_on_foreign_forces", "sites", "events_per_site",
+                  "events_per_10k_km2", "area_km2", code])
+st.download_button(f"Download {unit.lower()} table (CSV)", to_csv_text(table),
+                   file_name=file_name(unit.lower(), filters.slug(f), "csv"), mime="text/csv",
                    key="reg_download", on_click="ignore")
 ui.boundary_caveat()

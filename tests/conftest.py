@@ -15,6 +15,9 @@ def _empty_event_store(tmp_path_factory):
     import os
 
     os.environ["GEO_STORE"] = str(tmp_path_factory.mktemp("store"))
+    # and from the embedded boundaries, whatever set a developer has installed
+    os.environ["GEO_HOME"] = str(tmp_path_factory.mktemp("geo-home"))
+    os.environ.pop("GEO_ALLOW_WRITE", None)
     yield
 
 

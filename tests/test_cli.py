@@ -24,7 +24,9 @@ def test_locate_prints_csv(geo_cli):
     res = geo_cli("locate", "33.3152,44.3661", "36.19,44.01", "35.0,38.0", "44.36,33.31")
     assert res.returncode == 0, res.stderr
     table = pd.read_csv(io.StringIO(res.stdout), dtype=str, keep_default_na=False)
-    assert list(table.columns) == ["lat", "lon", "admin1_code", "admin1_name", "region"]
+    assert list(table.columns) == ["lat", "lon", "admin1_code", "admin1_name", "region",
+                                   "admin2_code", "admin2_name", "jurisdiction"]
+    assert (table[["admin2_code", "admin2_name", "jurisdiction"]] == "").all().all()  # no set
     assert list(table.admin1_code) == ["IQ-BG", "IQ-AR", "", ""]
     assert list(table.region) == ["Federal Iraq", "Kurdistan Region", "Outside Iraq",
                                   "Outside Iraq"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -68,11 +69,16 @@ def test_url_round_trip():
     f = Filter(start=date(2020, 1, 1), end=date(2021, 6, 30),
                event_types=("Explosions/Remote violence",), sub_event_types=("Air/drone strike",),
                actor="Kataib", admin1=("IQ-BG", "IQ-AN"), regions=("Federal Iraq",),
+               jurisdictions=("Disputed territories",), admin2=("IQG13Q04",),
                fatalities_min=1, fatalities_max=20, include_unknown_fatalities=False,
-               geo_precision=(1, 2), layers=("boundaries", "density"))
+               geo_precision=(1, 2), layers=("boundaries", "disputed", "density"))
     params = filters.to_query_params(f)
-    back, notices = filters.from_query_params(params, ("IQ-BG", "IQ-AN"))
+    assert params["jur"] == "Disputed territories" and params["district"] == "IQG13Q04"
+    back, notices = filters.from_query_params(params, ("IQ-BG", "IQ-AN"), ("IQG13Q04",))
     assert back == f and notices == []
+    _, notices = filters.from_query_params({"jur": "Narnia", "district": "IQG99Q99"}, (),
+                                           ("IQG13Q04",))
+    assert notices == ["jur: ignored 'Narnia'", "district: ignored 'IQG99Q99'"]
     assert filters.to_query_params(Filter()) == {}
 
 
@@ -94,6 +100,21 @@ def test_bad_url_values_are_dropped_with_a_notice(params, notice):
     assert any(notice in n for n in notices), notices
     assert isinstance(f, Filter)
     assert len(f.actor) <= 100
+
+
+def test_jurisdiction_and_district_criteria(events):
+    with_columns = events.assign(
+        admin2_code=np.where(events["admin1_code"] == "IQ-KI", "IQG13Q04", "IQG07Q01"),
+        jurisdiction=np.where(events["admin1_code"] == "IQ-KI", "Disputed territories",
+                              events["region"]))
+    got = filters.apply(with_columns, Filter(jurisdictions=("Disputed territories",)))
+    assert len(got) and (got["admin1_code"] == "IQ-KI").all()
+    got = filters.apply(with_columns, Filter(admin2=("IQG13Q04",)))
+    assert (got["admin1_code"] == "IQ-KI").all()
+    # without an installed district set nothing is known to be in a jurisdiction
+    assert filters.apply(events, Filter(jurisdictions=("Federal Iraq",))).empty
+    assert "jurisdiction: Disputed territories" in filters.describe(
+        Filter(jurisdictions=("Disputed territories",)))
 
 
 def test_describe_and_slug():

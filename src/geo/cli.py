@@ -7,6 +7,7 @@ one line on standard error and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -65,9 +66,17 @@ def _latlon(text: str) -> tuple[float, float]:
 
 
 def cmd_locate(args: argparse.Namespace) -> int:
+    from geo.sources.attribution import with_districts
+    from geo.spatial.boundaries import load_configured_admin2
     from geo.spatial.join import locate
 
     table = locate(args.points, _admin1(args))
+    admin2 = load_configured_admin2()
+    if admin2 is not None:  # the same columns either way: blank without a district set
+        table = with_districts(table.assign(latitude=table["lat"], longitude=table["lon"]),
+                               admin2).drop(columns=["latitude", "longitude"])
+    else:
+        table = table.assign(admin2_code=None, admin2_name=None, jurisdiction=None)
     table.to_csv(sys.stdout, index=False, lineterminator="\n")
     return 0
 
@@ -75,6 +84,7 @@ def cmd_locate(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from geo.data.export import BINARY_FORMATS, export_frame, to_csv_text, write
     from geo.sources.curated import load
+    from geo.spatial.boundaries import load_configured_admin2
 
     if args.format in BINARY_FORMATS and args.out is None:
         raise UserError(f"--format {args.format} needs --out FILE")
@@ -85,9 +95,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         from geo.sources.attribution import join
 
         stored = read_events(store_dir(args.store))
-        frame = export_frame(join(stored, _admin1(args)), "events")
+        frame = export_frame(join(stored, _admin1(args), admin2=load_configured_admin2()),
+                             "events")
     else:
-        frame = export_frame(load(args.dataset, _admin1(args)).data, args.dataset)
+        from geo.sources.attribution import with_districts
+
+        data = load(args.dataset, _admin1(args)).data
+        admin2 = load_configured_admin2()
+        if admin2 is not None and {"latitude", "admin1_code"} <= set(data.columns):
+            data = with_districts(data, admin2)
+        frame = export_frame(data, args.dataset)
     if args.out is None:
         sys.stdout.write(to_csv_text(frame) if args.format == "csv" else frame.to_json(
             drop_id=True, to_wgs84=True))
@@ -180,6 +197,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_boundaries(args: argparse.Namespace) -> int:
+    from geo.sources import boundary_sets
+
+    action = getattr(args, "action", None) or "list"
+    if action == "install":
+        meta = boundary_sets.install(args.sources, title=args.title, licence=args.licence,
+                                     source_date=args.date)
+        counts = ", ".join(f"{n} {k}" for k, n in meta["counts"].items())
+        print(f"installed {meta['title']} ({counts}); active now. `geo boundaries use embedded` "
+              "switches back", file=sys.stderr)
+        return 0
+    if action == "use":
+        boundary_sets.use(args.choice)
+        print(f"boundaries in use: {args.choice}", file=sys.stderr)
+        return 0
+    if action == "status":
+        state = boundary_sets.status()
+        for key in ("active", "title", "licence", "date", "installed", "levels", "counts",
+                    "checksum", "where", "checks"):
+            if state.get(key) not in (None, ""):
+                value = state[key]
+                print(f"{key}: {json.dumps(value) if isinstance(value, dict | list) else value}")
+        if state["active"] == "embedded" and state.get("installed_set"):
+            print("an installed set exists: `geo boundaries use installed` to use it")
+        return 0
     table = _admin1(args).drop(columns="geometry")
     table.to_csv(sys.stdout, index=False, lineterminator="\n")
     return 0
@@ -357,7 +398,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("locate", parents=[common], help="governorate and region of points",
-                       description="Print lat,lon,admin1_code,admin1_name,region for each point.")
+                       description="Print lat,lon,admin1_code,admin1_name,region,admin2_code,"
+                       "admin2_name,jurisdiction for each point (the last three blank without an "
+                       "installed district set: `geo boundaries install`).")
     p.add_argument("points", nargs="+", type=_latlon, metavar="LAT,LON")
     p.set_defaults(func=cmd_locate)
 
@@ -439,9 +482,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE|-", help="UTF-8 text file, or - for standard input")
     p.set_defaults(func=cmd_geoparse)
 
-    p = sub.add_parser("boundaries", parents=[common], help="list the governorates",
-                       description="Print the admin-1 table (codes, names, region, areas).")
+    p = sub.add_parser("boundaries", parents=[common], help="the governorates; install, use and "
+                       "check an authoritative boundary set",
+                       description="Without an action: print the admin-1 table in use. `install` "
+                       "reads OCHA COD-AB (the HDX zip, or GeoJSON/GeoPackage/Shapefile per level) "
+                       "or geoBoundaries (GeoJSON or the API's JSON) from files or URLs, checks it "
+                       "and stores it under $GEO_HOME; the CLI and the app then use it. A URL is "
+                       "fetched only here. `status` says which set is active, its source, licence, "
+                       "date and checksum; `use` switches between embedded and installed.")
     p.set_defaults(func=cmd_boundaries)
+    acts = p.add_subparsers(dest="action", metavar="ACTION")
+    q = acts.add_parser("list", help="print the admin-1 table (default)")
+    q.set_defaults(func=cmd_boundaries)
+    q = acts.add_parser("status", help="which set is active, and its provenance")
+    q.set_defaults(func=cmd_boundaries)
+    q = acts.add_parser("install", help="install a boundary set from files or URLs")
+    q.add_argument("sources", nargs="+", metavar="PATH_OR_URL")
+    q.add_argument("--title", help="what to credit (default: guessed from the file names)")
+    q.add_argument("--licence", help="the set's licence (default: guessed for OCHA, geoBoundaries)")
+    q.add_argument("--date", help="the set's release date (default: from the file names)")
+    q.set_defaults(func=cmd_boundaries)
+    q = acts.add_parser("use", help="switch between the embedded and the installed set")
+    q.add_argument("choice", choices=["embedded", "installed"])
+    q.set_defaults(func=cmd_boundaries)
 
     p = sub.add_parser("pipeline", parents=[common], help="batch ingest, join and aggregate, "
                        "in-process or on a Dask cluster",
@@ -545,11 +608,11 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"geo: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # `geo … | head`: the reader has what it wanted
+        return 0
     except (UserError, BoundaryError, SchemaError, ValueError, OSError) as exc:
         print(f"geo: error: {exc}", file=sys.stderr)
         return EXIT_DATA
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

@@ -259,6 +259,23 @@ def boundary_trace(admin1: gpd.GeoDataFrame, dark: bool = False) -> go.Choroplet
     )
 
 
+DISPUTED_COLOR = "#D55E00"  # Okabe-Ito vermilion: apart from the regions' blue and the events
+
+
+def disputed_trace(districts: gpd.GeoDataFrame) -> go.Choroplethmap:
+    """The disputed districts (Article 140) as a hatched-looking orange fill with an outline;
+    hover names each district; in the legend."""
+    codes = districts["admin2_code"].astype(str).tolist()
+    return go.Choroplethmap(
+        geojson=_geojson(districts.assign(admin2_code=codes), "admin2_code"),
+        featureidkey="properties.admin2_code", locations=codes, z=[1] * len(codes),
+        colorscale=[[0, DISPUTED_COLOR], [1, DISPUTED_COLOR]], showscale=False,
+        marker={"opacity": 0.22, "line": {"width": 1.6, "color": DISPUTED_COLOR}},
+        customdata=np.stack([plain(districts["admin2_name"])], axis=1),
+        hovertemplate="%{customdata[0]}: disputed territory (Article 140)<extra></extra>",
+        name="Disputed territories (Article 140, UNAMI 2009)", showlegend=True)
+
+
 def _shading(dark: bool) -> dict[str, str]:
     return {"Kurdistan Region": REGION_COLORS["Kurdistan Region"],
             "Federal Iraq": _CONTEXT_COLORS[dark]["iraq"]}
@@ -433,11 +450,12 @@ def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.
                 rings_km: tuple[float, ...] = (), personnel: pd.Series | None = None,
                 height: int = 620, width: int | None = None, dark: bool = False,
                 point_limit: int = lod.POINT_LIMIT, bounds: dict[str, float] | None = None,
-                legend_columns: int = 2) -> go.Figure:
+                legend_columns: int = 2, disputed: gpd.GeoDataFrame | None = None) -> go.Figure:
     """The map with the requested layers, drawn bottom to top. `width` is the expected width in
     pixels: the centre and zoom are chosen so that `bounds` (Iraq by default) fit; Plotly itself
     fills the container. Above `point_limit` events, events and density are drawn from grid
-    cells (`geo.spatial.lod`)."""
+    cells (`geo.spatial.lod`). `disputed` holds the disputed districts' polygons (an installed
+    district set), drawn by the "disputed" layer."""
     fig = go.Figure()
     cells, size = None, None
     if lod.use_cells(len(events), point_limit) and {"events", "density"} & set(layers):
@@ -455,6 +473,8 @@ def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.
                                     name="Governorate lines"))
     if "regions" in layers:
         fig.add_trace(region_outline_trace(regions, dark))
+    if "disputed" in layers and disputed is not None and len(disputed):
+        fig.add_trace(disputed_trace(disputed))
     if "density" in layers and len(events):
         fig.add_trace(density_trace(events) if cells is None else cell_density_trace(cells, size))
     if "rings" in layers and rings_km and len(sites):
@@ -510,13 +530,15 @@ def map_page_figure(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events:
                     sites: pd.DataFrame, deployments: pd.DataFrame, layers: tuple[str, ...],
                     metric: str = "events", rings_km: tuple[float, ...] = (50, 100),
                     width: int = 900, dark: bool = False, height: int = 520,
-                    bounds: dict[str, float] | None = None, legend_columns: int = 2) -> go.Figure:
+                    bounds: dict[str, float] | None = None, legend_columns: int = 2,
+                    disputed: gpd.GeoDataFrame | None = None) -> go.Figure:
     """Everything the Map page draws for a filtered set of events (the app and `geo bench`)."""
     table = aggregate.admin1_table(events, sites, admin1)
     return layered_map(admin1, regions, events, sites, layers, table=table, metric=metric,
                        metric_label=aggregate.METRICS[metric], rings_km=rings_km,
                        personnel=aggregate.latest_personnel(deployments), width=width, dark=dark,
-                       height=height, bounds=bounds, legend_columns=legend_columns)
+                       height=height, bounds=bounds, legend_columns=legend_columns,
+                       disputed=disputed)
 
 
 def overview_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame | None = None,

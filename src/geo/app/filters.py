@@ -14,11 +14,18 @@ from datetime import date, timedelta
 import pandas as pd
 
 from geo.app.direction import DIRECTIONS, direction
-from geo.data.schemas import EVENT_TYPES, GEO_PRECISION, NOT_ATTRIBUTABLE, SUB_EVENT_TYPES
+from geo.data.schemas import (
+    EVENT_TYPES,
+    GEO_PRECISION,
+    JURISDICTIONS,
+    NOT_ATTRIBUTABLE,
+    SUB_EVENT_TYPES,
+)
 from geo.data.textops import per_value
 
 REGION_CHOICES = ("Federal Iraq", "Kurdistan Region", "Outside Iraq", NOT_ATTRIBUTABLE)
-LAYERS = ("boundaries", "regions", "choropleth", "events", "density", "sites", "rings", "labels",
+LAYERS = ("boundaries", "regions", "disputed", "choropleth", "events", "density", "sites", "rings",
+          "labels",
           "basemap")
 DEFAULT_LAYERS = ("boundaries", "regions", "events", "sites", "labels")
 _MAX_ACTOR_QUERY = 100
@@ -56,6 +63,8 @@ class Filter:
     actor: str = ""
     admin1: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    jurisdictions: tuple[str, ...] = ()  # needs an installed district set (jurisdiction column)
+    admin2: tuple[str, ...] = ()  # district codes of the installed set
     fatalities_min: int | None = None
     fatalities_max: int | None = None
     include_unknown_fatalities: bool = True
@@ -110,6 +119,12 @@ def _place_mask(df: pd.DataFrame, f: Filter) -> pd.Series:
         keep &= per_value(df["admin1_code"], lambda v: v.isin(f.admin1).fillna(False).astype(bool))
     if f.regions:
         keep &= per_value(df["region"], lambda v: v.isin(f.regions).fillna(False).astype(bool))
+    if f.admin2:
+        keep &= (per_value(df["admin2_code"], lambda v: v.isin(f.admin2).fillna(False)
+                           .astype(bool)) if "admin2_code" in df else False)
+    if f.jurisdictions:  # without the column (no district set) nothing is known to match
+        keep &= (per_value(df["jurisdiction"], lambda v: v.isin(f.jurisdictions).fillna(False)
+                           .astype(bool)) if "jurisdiction" in df else False)
     return keep
 
 
@@ -122,7 +137,9 @@ def apply_places(df: pd.DataFrame, f: Filter) -> pd.DataFrame:
 
 _KEYS = {
     "start": "start", "end": "end", "directions": "dir", "event_types": "type", "sub_event_types": "subtype",
-    "actor": "actor", "admin1": "gov", "regions": "region", "fatalities_min": "fmin",
+    "actor": "actor", "admin1": "gov", "regions": "region", "jurisdictions": "jur",
+    "admin2": "district",
+    "fatalities_min": "fmin",
     "fatalities_max": "fmax", "include_unknown_fatalities": "unknown", "geo_precision": "prec",
     "layers": "layers",
 }
@@ -148,8 +165,8 @@ def to_query_params(f: Filter) -> dict[str, str]:
     return out
 
 
-def from_query_params(params: dict[str, str | list[str]], admin1_codes: tuple[str, ...] = ()
-                      ) -> tuple[Filter, list[str]]:
+def from_query_params(params: dict[str, str | list[str]], admin1_codes: tuple[str, ...] = (),
+                      admin2_codes: tuple[str, ...] = ()) -> tuple[Filter, list[str]]:
     """Parse URL parameters; every value that cannot be used is skipped with a notice."""
     notices: list[str] = []
     values: dict[str, object] = {}
@@ -171,10 +188,12 @@ def from_query_params(params: dict[str, str | list[str]], admin1_codes: tuple[st
                 notices.append(f"{key}='{_short(raw)}' is not a date (YYYY-MM-DD)")
     choice_lists = {
         "directions": DIRECTIONS, "event_types": tuple(EVENT_TYPES), "sub_event_types": SUB_EVENT_TYPES,
-        "regions": REGION_CHOICES, "layers": LAYERS,
+        "regions": REGION_CHOICES, "jurisdictions": JURISDICTIONS, "layers": LAYERS,
     }
     if admin1_codes:
         choice_lists["admin1"] = admin1_codes
+    if admin2_codes:
+        choice_lists["admin2"] = admin2_codes
     for name, allowed in choice_lists.items():
         raw = text(_KEYS[name])
         if _KEYS[name] not in params:
@@ -187,6 +206,9 @@ def from_query_params(params: dict[str, str | list[str]], admin1_codes: tuple[st
         values[name] = good
     if "gov" in params and not admin1_codes:
         values["admin1"] = tuple(s for s in text("gov").split(",") if re.fullmatch(r"[\w-]{1,20}", s))
+    if "district" in params and not admin2_codes:
+        values["admin2"] = tuple(s for s in text("district").split(",")
+                                 if re.fullmatch(r"[\w-]{1,20}", s))
     actor = text("actor")
     if actor:
         if len(actor) > _MAX_ACTOR_QUERY:
@@ -230,7 +252,8 @@ def _short(text: str, limit: int = 40) -> str:
 
 # ---------------------------------------------------------------- words and file names
 
-def describe(f: Filter, admin1_names: dict[str, str] | None = None) -> str:
+def describe(f: Filter, admin1_names: dict[str, str] | None = None,
+             admin2_names: dict[str, str] | None = None) -> str:
     """The active filter in one line of plain text (shown on every page and in exports)."""
     parts: list[str] = []
     if f.start or f.end:
@@ -248,6 +271,11 @@ def describe(f: Filter, admin1_names: dict[str, str] | None = None) -> str:
         parts.append("governorates: " + ", ".join(names.get(c, c) for c in f.admin1))
     if f.regions:
         parts.append("regions: " + ", ".join(f.regions))
+    if f.jurisdictions:
+        parts.append("jurisdiction: " + ", ".join(f.jurisdictions))
+    if f.admin2:
+        names = admin2_names or {}
+        parts.append("districts: " + ", ".join(names.get(c, c) for c in f.admin2))
     if f.fatalities_min is not None or f.fatalities_max is not None:
         top = "…" if f.fatalities_max is None else f.fatalities_max
         parts.append(f"fatalities {f.fatalities_min or 0}–{top}")
@@ -263,7 +291,8 @@ def slug(f: Filter) -> str:
     parts: list[str] = []
     if f.start or f.end:
         parts.append(f"{f.start or 'start'}_{f.end or 'end'}")
-    for values in (f.directions, f.event_types, f.sub_event_types, f.admin1, f.regions):
+    for values in (f.directions, f.event_types, f.sub_event_types, f.admin1, f.regions,
+                   f.jurisdictions, f.admin2):
         if values:
             parts.append("+".join(values))
     if f.actor:

@@ -25,17 +25,25 @@ from geo.app import story as narrative
 from geo.app.direction import DIRECTIONS
 from geo.app.filters import LAYERS, Filter
 from geo.data.export import export_frame
-from geo.data.schemas import ATTRIBUTIONS, EVENT_TYPES, GEO_PRECISION, TIME_PRECISION
+from geo.data.schemas import (
+    ATTRIBUTIONS,
+    DISPUTED,
+    EVENT_TYPES,
+    GEO_PRECISION,
+    JURISDICTIONS,
+    TIME_PRECISION,
+)
 from geo.data.store import EVENTS_FILE, read_events, store_dir, writes_allowed
 from geo.data.validate import HTTP_URL
-from geo.sources import attribution
+from geo.sources import attribution, disputed
 from geo.sources.curated import DATASETS, load
-from geo.spatial import lod
+from geo.spatial import installed, lod
 from geo.spatial.boundaries import (
     BOUNDARY_CAVEAT,
     BoundaryError,
     load_admin1,
     load_configured_admin1,
+    load_configured_admin2,
     load_regions,
 )
 
@@ -45,6 +53,7 @@ LAYER_LABELS = {
     "density": "Event density (heat)", "sites": "Foreign-force sites",
     "rings": "Rings around sites (attack ranges)", "labels": "Governorate labels",
     "basemap": "OpenStreetMap basemap (online only)",
+    "disputed": "Disputed territories (Article 140 districts)",
 }
 
 
@@ -64,6 +73,7 @@ class Data:
     as_of: pd.Timestamp | None
     milestones: pd.DataFrame
     coverage: pd.DataFrame  # per table: rows, first and last reported date (geo.app.coverage)
+    admin2: gpd.GeoDataFrame | None = None  # districts, when an installed set has them
 
     @property
     def admin1_names(self) -> dict[str, str]:
@@ -79,11 +89,12 @@ def store_version(store: Path | None = None) -> float:
 def get_data() -> Data:
     """The shared data, plus what this browser session imported on a read-only copy."""
     _leave_legacy_pages_mode()
-    shared = _load_data(store_version())
+    shared = _load_data(store_version(), boundary_version())
     private = st.session_state.get(_PRIVATE_STORE)
     if not private:
         return shared
-    return _with_private(shared, store_version(), private, store_version(Path(private)))
+    return _with_private(shared, (store_version(), boundary_version()), private,
+                         store_version(Path(private)))
 
 
 _PRIVATE_STORE = "_private_store"
@@ -116,21 +127,28 @@ def import_notice() -> None:
                 "shared store with GEO_ALLOW_WRITE=1; see docs/security.md.)", icon="🔒")
 
 
-def data_version() -> tuple[float, str, float]:
+def boundary_version() -> str:
+    """Changes when a boundary set is installed or switched: the data is joined again."""
+    meta = installed.metadata() if installed.active() == "installed" else None
+    return f"installed:{meta.get('checksum', '')}" if meta else "embedded"
+
+
+def data_version() -> tuple[float, str, float, str]:
     """What the data a page shows depends on: the shared store and this session's own."""
     private = st.session_state.get(_PRIVATE_STORE) or ""
-    return store_version(), private, store_version(Path(private)) if private else 0.0
+    return (store_version(), private, store_version(Path(private)) if private else 0.0,
+            boundary_version())
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _with_private(_shared: Data, shared_version: float, private: str, version: float) -> Data:
+def _with_private(_shared: Data, shared_version: tuple, private: str, version: float) -> Data:
     """The shared data with one session's own imports added (a new Data; the shared one is
     never changed). Keyed by both stores' versions, not by hashing the data."""
     shared = _shared
     mine = read_events(Path(private))
     if not len(mine):
         return shared
-    added = _joined_imports(mine, shared.admin1, "imported (this session only)")
+    added = _joined_imports(mine, shared.admin1, "imported (this session only)", shared.admin2)
     events = gpd.GeoDataFrame(pd.concat([shared.events, added], ignore_index=True),
                               geometry="geometry", crs=shared.admin1.crs)
     cover = pd.concat([shared.coverage, _imported_coverage(added).assign(
@@ -138,12 +156,13 @@ def _with_private(_shared: Data, shared_version: float, private: str, version: f
     return replace(shared, events=events, coverage=cover)
 
 
-def _joined_imports(imported: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame, label: str
-                    ) -> gpd.GeoDataFrame:
+def _joined_imports(imported: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame, label: str,
+                    admin2: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """Stored events joined to the current boundaries (attribution kept), labelled, with the
     derived columns every page reads. Every stored column comes along (low/high tolls, the
     source's admin-1, attribution): the downloads carry what the store holds."""
-    joined = attribution.join(imported.drop(columns="geometry"), admin1, geometry=False)
+    joined = attribution.join(imported.drop(columns="geometry"), admin1, geometry=False,
+                              admin2=admin2)
     out = gpd.GeoDataFrame(joined.assign(dataset=label), geometry=imported.geometry,
                            crs=imported.crs)
     out[aggregate.ATTACK_COLUMN] = aggregate.attacks_on_foreign_forces(out)
@@ -171,13 +190,18 @@ def _leave_legacy_pages_mode() -> None:
 
 
 @st.cache_resource(show_spinner="Loading data…", max_entries=2)
-def _load_data(version: float) -> Data:
+def _load_data(version: float, boundaries: str = "") -> Data:
     """One load per store version: files are read here and nowhere else (pages never do I/O)."""
     try:
         admin1, error = load_configured_admin1(), None
     except BoundaryError as exc:  # a bad GEO_BOUNDARIES setting must not take the app down
         admin1, error = load_admin1(), str(exc)
     loaded = {name: load(name, admin1) for name in DATASETS}
+    admin2 = load_configured_admin2() if error is None else None
+    if admin2 is not None:
+        for name in ("events", "sites"):
+            loaded[name] = replace(loaded[name],
+                                   data=attribution.with_districts(loaded[name].data, admin2))
     issues = pd.concat([x.issues.assign(dataset=name) for name, x in loaded.items()],
                        ignore_index=True)
     events = loaded["events"].data.assign(dataset="curated")
@@ -185,7 +209,7 @@ def _load_data(version: float) -> Data:
     events[direction.COLUMN] = direction.direction(events)  # once per load, not per filter
     imported = read_events(store_dir())
     if len(imported):
-        imported = _joined_imports(imported, admin1, "imported")
+        imported = _joined_imports(imported, admin1, "imported", admin2)
         events = gpd.GeoDataFrame(pd.concat([events, imported], ignore_index=True),
                                   geometry="geometry", crs=admin1.crs)
     reported = {name: loaded[name].data[loaded[name].data["status_kind"] == "reported"]
@@ -200,13 +224,14 @@ def _load_data(version: float) -> Data:
     sites = aggregate.foreign_force_sites(loaded["sites"].data, loaded["deployments"].data)
     return Data(admin1, load_regions(), events, sites, loaded["deployments"].data,
                 loaded["troop_levels"].data, loaded["transition"].data, issues, error, as_of,
-                loaded["milestones"].data, cover)
+                loaded["milestones"].data, cover, admin2)
 
 
 # ---------------------------------------------------------------- filter sidebar and URL
 
 _WIDGET_KEYS = ("f_dates", "f_from", "f_to", "f_quick", "f_dir", "f_types", "f_subtypes",
-                "f_actor", "f_admin1", "f_regions", "f_fat", "f_unknown", "f_prec")
+                "f_actor", "f_admin1", "f_regions", "f_jur", "f_admin2", "f_fat", "f_unknown",
+                "f_prec")
 
 
 def _date_bounds(data: Data) -> tuple[date, date]:
@@ -225,7 +250,8 @@ def _seed_from_url(data: Data) -> None:
         return
     st.session_state["_seeded"] = True
     params = {k: st.query_params.get_all(k) for k in st.query_params}
-    f, notices = filters.from_query_params(params, tuple(data.admin1["admin1_code"]))
+    f, notices = filters.from_query_params(params, tuple(data.admin1["admin1_code"]), tuple(
+        data.admin2["admin2_code"].astype(str)) if data.admin2 is not None else ())
     st.session_state["_url_notices"] = notices
     lo, hi = _date_bounds(data)
     start = min(max(f.start or lo, lo), hi)
@@ -238,6 +264,8 @@ def _seed_from_url(data: Data) -> None:
     st.session_state["f_actor"] = f.actor
     st.session_state["f_admin1"] = list(f.admin1)
     st.session_state["f_regions"] = list(f.regions)
+    st.session_state["f_jur"] = list(f.jurisdictions)
+    st.session_state["f_admin2"] = list(f.admin2)
     top = _fat_max(data)
     st.session_state["f_fat"] = (min(f.fatalities_min or 0, top),
                                  min(f.fatalities_max if f.fatalities_max is not None else top, top))
@@ -306,6 +334,17 @@ def sidebar_filter(data: Data) -> Filter:
                             format_func=lambda c: names.get(c, c), placeholder="All governorates")
     regions = sb.multiselect("Region", list(filters.REGION_CHOICES), key="f_regions",
                              placeholder="Whole country")
+    jur = st.session_state.get("f_jur", [])
+    districts = st.session_state.get("f_admin2", [])
+    if data.admin2 is not None:  # the columns exist only with an installed district set
+        labels = district_labels(data)
+        districts = sb.multiselect("District", list(labels), key="f_admin2",
+                                   format_func=lambda c: labels.get(c, c),
+                                   placeholder="All districts")
+        jur = sb.multiselect("Jurisdiction", list(JURISDICTIONS), key="f_jur",
+                             placeholder="Any (incl. disputed territories)",
+                             help="Kurdistan Region, federal Iraq, or the districts disputed "
+                                  "between them under Article 140 (UNAMI 2009; data/README.md).")
     top = _fat_max(data)
     fmin, fmax = sb.slider("Fatalities", 0, top, key="f_fat")
     unknown = sb.checkbox("Include events with unknown fatalities", key="f_unknown")
@@ -318,7 +357,8 @@ def sidebar_filter(data: Data) -> Filter:
         start=None if start == lo else start, end=None if end == hi else end,
         directions=tuple(dirs), event_types=tuple(types), sub_event_types=tuple(subs),
         actor=actor.strip(),
-        admin1=tuple(admin1), regions=tuple(regions),
+        admin1=tuple(admin1), regions=tuple(regions), jurisdictions=tuple(jur),
+        admin2=tuple(districts),
         fatalities_min=fmin or None, fatalities_max=None if fmax == top else fmax,
         include_unknown_fatalities=unknown, geo_precision=tuple(sorted(prec)), layers=layers,
     )
@@ -393,7 +433,8 @@ COLUMN_LABELS = {
     "reported_as_of": "Reported as of", "planned_status": "Planned status",
     "planned_by": "Planned by", "source": "Citation", "coord_issue": "Position issue",
     "attribution": "Governorate from", "inter1": "Actor 1 type", "inter2": "Actor 2 type",
-    "import_note": "Import note", "dataset": "Dataset",
+    "import_note": "Import note", "dataset": "Dataset", "parent": "Governorate",
+    "admin2_code": "District code", "admin2_name": "District", "jurisdiction": "Jurisdiction",
 }
 _HELP = {
     "fatalities": "Blank = no source gives a figure (never counted as 0)",
@@ -522,15 +563,23 @@ def events_coverage(data: Data) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     return (rows["first"].min(), rows["last"].max()) if len(rows) else None
 
 
+NEEDS_DISTRICTS = ("The disputed territories and the jurisdiction filter need district boundaries: "
+                   "install a set with them, e.g. OCHA's COD-AB (`geo boundaries install "
+                   "irq_adm_cso_20190603_SHP.zip`, see README). Nothing is shown for them until "
+                   "then.")
+
+
 def page_header(title: str, data: Data, f: Filter, shown: int | None = None) -> None:
     """Title plus the data's coverage dates and the active filter, on every page."""
     st.title(title)
     count = f" · {shown} of {len(data.events)} events shown" if shown is not None else ""
     # md_escape: the filter holds whatever a shared link's ?actor= said
     st.caption(md_escape(f"{coverage_text(data.coverage)}{count} · Filter: "
-                         f"{filters.describe(f, data.admin1_names)}"))
+                         f"{filters.describe(f, data.admin1_names, district_labels(data))}"))
     for notice in st.session_state.get("_url_notices", []):
         st.warning(f"Link parameter ignored: {md_escape(notice)}", icon="⚠️")
+    if (f.jurisdictions or "disputed" in f.layers) and data.admin2 is None:
+        st.info(NEEDS_DISTRICTS, icon="🗺️")
     if data.boundary_error:
         st.warning(f"Custom boundaries not used: {md_escape(data.boundary_error)}. Showing the "
                    "embedded governorates.")
@@ -580,9 +629,55 @@ def main_map(data: Data, f: Filter, events: pd.DataFrame, sites: pd.DataFrame, m
     layers = usable_layers(f.layers)
     fig = cached_figure("main_map", lambda: figures.map_page_figure(
         data.admin1, data.regions, events, sites, data.deployments, layers, metric, rings_km,
-        dark=is_dark(), bounds=map_bounds(data, f, events), **map_size(width, height)),
+        dark=is_dark(), bounds=map_bounds(data, f, events), disputed=disputed_areas(data),
+        **map_size(width, height)),
         metric, rings_km, layers, width, height)
     return fig, lod_note(fig, len(events))
+
+
+def district_labels(data: Data) -> dict[str, str]:
+    """District code -> "District (Governorate)", sorted by governorate then district."""
+    if data.admin2 is None:
+        return {}
+    names = data.admin1_names
+    table = data.admin2.assign(gov=data.admin2["admin1_code"].map(names).fillna("?")).sort_values(
+        ["gov", "admin2_name"])
+    return dict(zip(table["admin2_code"].astype(str),
+                    table["admin2_name"] + " (" + table["gov"] + ")", strict=True))
+
+
+def district_polygons(data: Data) -> gpd.GeoDataFrame:
+    """The districts shaped like governorates (admin1_code = the district's code, region = its
+    jurisdiction), so the governorate maps and tables draw and count them."""
+    d = data.admin2
+    shaped = gpd.GeoDataFrame({
+        "admin1_code": d["admin2_code"].astype(str).to_numpy(),
+        "admin1_name": d["admin2_name"].astype(str).to_numpy(),
+        "parent": d["admin1_code"].map(data.admin1_names).to_numpy()},
+        geometry=d.geometry.to_numpy(), crs=d.crs)
+    region = d["admin1_code"].map(dict(zip(data.admin1["admin1_code"], data.admin1["region"],
+                                           strict=True)))
+    codes = disputed.disputed_codes(d)
+    shaped["region"] = np.where(d["admin2_code"].astype(str).isin(codes), DISPUTED,
+                                region.fillna("").to_numpy())
+    return shaped
+
+
+def select_districts_from_map(map_key: str) -> None:
+    """on_select callback of a district map: clicking districts filters every page to them."""
+    state = st.session_state.get(map_key)
+    points = (state or {}).get("selection", {}).get("points", []) if state else []
+    codes = [p.get("location") for p in points if p.get("location")]
+    if codes:
+        st.session_state["f_admin2"] = list(dict.fromkeys(codes))
+
+
+def disputed_areas(data: Data) -> gpd.GeoDataFrame | None:
+    """The disputed districts' polygons of the installed district set, or None without one."""
+    if data.admin2 is None:
+        return None
+    return data.admin2[data.admin2["admin2_code"].astype(str).isin(
+        disputed.disputed_codes(data.admin2))]
 
 
 def cached_figure(name: str, build: Callable[[], go.Figure], *key: object) -> go.Figure:
@@ -622,7 +717,8 @@ def story(events: pd.DataFrame, data: Data, f: Filter) -> None:
 
 
 def boundary_caveat() -> None:
-    st.caption(BOUNDARY_CAVEAT)
+    """Credit and caveat of the boundaries in use: an installed set's, or the embedded one's."""
+    st.caption(md_escape(installed.attribution() or BOUNDARY_CAVEAT))
 
 
 @st.cache_data(ttl=600, show_spinner=False)

@@ -29,6 +29,7 @@ SITE_EXPORT_COLUMNS = [
     "site_id", "name", "aliases", "kind", "latitude", "longitude", "geo_precision",
     "coord_source", "admin1_code", "admin1_name", "region", "coord_issue", "notes",
     "source_publisher", "source_date", "source_title", "source_url",
+    "admin2_code", "admin2_name", "jurisdiction",
 ]
 EXPORT_COLUMNS = {"events": EVENT_EXPORT_COLUMNS, "deployments": DEPLOYMENT_EXPORT_COLUMNS,
                   "sites": SITE_EXPORT_COLUMNS}

@@ -40,6 +40,9 @@ SUB_EVENT_TYPES: tuple[str, ...] = tuple(s for subs in EVENT_TYPES.values() for 
 
 REGIONS = ("Federal Iraq", "Kurdistan Region")
 OUTSIDE_IRAQ = "Outside Iraq"
+# With an installed district set: the Article 140 districts (geo.sources.disputed) apart.
+DISPUTED = "Disputed territories"
+JURISDICTIONS = (*REGIONS, DISPUTED)
 # In Iraq, but the source only knows the country (UCDP where_prec 6-7, ACLED without admin-1):
 # no governorate and no side of the Kurdistan line can be named (geo.sources.attribution).
 NOT_ATTRIBUTABLE = "Iraq, place not attributable"
@@ -292,6 +295,9 @@ EVENT_EXPORT_COLUMNS = [
     # attributed, UCDP's low and high estimates, ACLED's actor types, the import's note
     "attribution", "source_admin1", "fatalities_low", "fatalities_high", "inter1", "inter2",
     "import_note",
+    # with an installed district set (geo boundaries install): the district and whether the
+    # place is in the Kurdistan Region, federal Iraq or the disputed territories
+    "admin2_code", "admin2_name", "jurisdiction",
 ]
 
 JOIN_COLUMNS = ("admin1_code", "admin1_name", "region", "coord_issue")

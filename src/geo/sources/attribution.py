@@ -29,7 +29,7 @@ from geo.data.crs import WGS84
 from geo.data.schemas import NOT_ATTRIBUTABLE, OUTSIDE_IRAQ
 from geo.sources.formats import PLACE_SCOPE, SCOPE_OF_ATTRIBUTION
 from geo.spatial.admin1_table import ADMIN1, ADMIN1_ALIASES
-from geo.spatial.join import assign_admin1
+from geo.spatial.join import assign_admin1, assign_admin2
 from geo.text.names import normalise
 
 BORDER_KM = 2.0
@@ -69,11 +69,30 @@ def border_km(lat: pd.Series, lon: pd.Series, admin1: gpd.GeoDataFrame) -> pd.Se
     return pd.Series(shapely.distance(points.values, country) / 1000.0, index=lat.index)
 
 
-def join(events: pd.DataFrame, admin1: gpd.GeoDataFrame, geometry: bool = True
-         ) -> gpd.GeoDataFrame | pd.DataFrame:
-    """The spatial join, then the attribution rules: what every import and every re-join of
-    stored events uses."""
-    return attribute(assign_admin1(events, admin1, geometry=geometry), admin1)
+def join(events: pd.DataFrame, admin1: gpd.GeoDataFrame, geometry: bool = True,
+         admin2: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
+    """The spatial join, then the attribution rules, then the districts when a district set is
+    given: what every import and every re-join of stored events uses."""
+    out = attribute(assign_admin1(events, admin1, geometry=geometry), admin1)
+    return with_districts(out, admin2) if admin2 is not None else out
+
+
+def with_districts(places: pd.DataFrame, admin2: gpd.GeoDataFrame) -> pd.DataFrame:
+    """admin2_code, admin2_name and `jurisdiction` for located rows (events or sites). A row
+    placed by its point gets the district holding it; one attributed by its source's admin-1,
+    or not attributable, gets none (its point says nothing about a district). `jurisdiction`:
+    "Disputed territories" in a district of the Article 140 table (`geo.sources.disputed`), else
+    the row's region when it is Kurdistan Region or Federal Iraq."""
+    from geo.sources import disputed
+
+    out = places.copy()
+    found = assign_admin2(out, admin2)
+    point = (out["attribution"].eq("point") if "attribution" in out
+             else pd.Series(True, index=out.index)) & out["admin1_code"].notna()
+    out["admin2_code"] = found["admin2_code"].astype(object).where(point, None)
+    out["admin2_name"] = found["admin2_name"].astype(object).where(point, None)
+    out["jurisdiction"] = disputed.jurisdiction(out, admin2)
+    return out
 
 
 def attribute(events: pd.DataFrame, admin1: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from geo.data.store import locked, merge, read_events, writable_store, write_eve
 from geo.data.validate import ISSUE_COLUMNS, SchemaError, read_csv_noted, validate
 from geo.sources import attribution
 from geo.sources import formats as fmt
-from geo.spatial.boundaries import load_admin1
+from geo.spatial.boundaries import load_admin1, load_configured_admin2
 from geo.text.geocode import geocode
 
 FORMATS = ("auto", "acled", "ucdp", "csv")
@@ -271,7 +271,7 @@ def ingest_frame(mapped: pd.DataFrame, label: str, kind: str = "csv",
     report.rejected = len(checked.rejected)
     step(0.75, "joining to governorates")
     admin1 = load_admin1() if admin1 is None else admin1
-    events = attribution.join(_counts(checked.data), admin1)
+    events = attribution.join(_counts(checked.data), admin1, admin2=load_configured_admin2())
     report.outside_iraq = int((events["region"] == OUTSIDE_IRAQ).sum())
     report.not_attributable = int((events["attribution"] == "not attributable").sum())
     report.on_border = int((events["attribution"] == "on the border").sum())

@@ -18,6 +18,7 @@ import shapely
 from geo.data import paths
 from geo.data.crs import WGS84
 from geo.data.schemas import OUTSIDE_IRAQ
+from geo.spatial import installed
 
 ADMIN1_COLUMNS = ["admin1_code", "admin1_name", "region"]
 BOUNDARY_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".zip", ".parquet"}
@@ -74,15 +75,33 @@ def load_admin1(path: str | Path | None = None, columns: dict[str, str] | None =
 def load_configured_admin1(path: str | Path | None = None, columns: str | None = None,
                            layer: str | None = None) -> gpd.GeoDataFrame:
     """Admin-1 as configured: arguments first, then GEO_BOUNDARIES / GEO_BOUNDARY_COLUMNS /
-    GEO_BOUNDARY_LAYER, else the embedded governorates. The app and the CLI both use this."""
+    GEO_BOUNDARY_LAYER, then an installed set (`geo boundaries install`) unless switched off,
+    else the embedded governorates. The app and the CLI both use this."""
     path = path or os.environ.get("GEO_BOUNDARIES") or None
     if path is None:
         if columns or layer:
             raise BoundaryError("a boundary column map or layer needs a boundary file")
+        if installed.active() == "installed":
+            try:
+                return installed.load("admin1")[ADMIN1_COLUMNS + ["geometry"]]
+            except (OSError, ValueError) as exc:
+                raise BoundaryError(f"the installed boundary set cannot be read ({exc}); run "
+                                    "`geo boundaries use embedded` or install it again") from exc
         return load_admin1()
     columns = columns if columns is not None else os.environ.get("GEO_BOUNDARY_COLUMNS")
     layer = layer or os.environ.get("GEO_BOUNDARY_LAYER") or None
     return load_admin1(path, parse_column_map(columns), layer)
+
+
+def load_configured_admin2() -> gpd.GeoDataFrame | None:
+    """The districts of the installed set when it is the one in use (no GEO_BOUNDARIES file
+    overrides it) and has them; else None: districts are not known."""
+    if os.environ.get("GEO_BOUNDARIES") or "admin2" not in installed.levels():
+        return None
+    try:
+        return installed.load("admin2")
+    except (OSError, ValueError):
+        return None
 
 
 def load_regions() -> gpd.GeoDataFrame:

@@ -84,6 +84,20 @@ def assign_admin1(df: pd.DataFrame, admin1: gpd.GeoDataFrame | None = None,
     return gpd.GeoDataFrame(out, geometry=geom, crs=WGS84)
 
 
+def assign_admin2(df: pd.DataFrame, admin2: gpd.GeoDataFrame, lat: str = "latitude",
+                  lon: str = "longitude") -> pd.DataFrame:
+    """admin2_code and admin2_name (the district set's own codes, e.g. OCHA P-codes) for each
+    point, with the same grid lookup as the governorates; missing outside every district."""
+    la = pd.to_numeric(df[lat], errors="coerce").astype("float64")
+    lo = pd.to_numeric(df[lon], errors="coerce").astype("float64")
+    ok = (coordinate_problems(la, lo) == "").to_numpy(dtype=bool)
+    polys = admin2[["admin2_code", "admin2_name", "geometry"]].rename(
+        columns={"admin2_code": "admin1_code", "admin2_name": "admin1_name"})
+    found = _lookup(polys.assign(region=""), lo.where(ok), la.where(ok))
+    return pd.DataFrame({"admin2_code": found["admin1_code"], "admin2_name": found["admin1_name"]},
+                        index=df.index)
+
+
 def locate(points: list[tuple[float, float]], admin1: gpd.GeoDataFrame | None = None
            ) -> pd.DataFrame:
     """(lat, lon) pairs -> table lat, lon, admin1_code, admin1_name, region."""
