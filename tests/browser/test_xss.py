@@ -292,7 +292,7 @@ def test_geoparse_shows_a_hostile_article_as_text(hostile_app, watched):
     page, watch = watched
     open_filtered(page, hostile_app, "geoparse", "")
     article = f"{SCRIPT} Rockets hit Mosul at dawn. {IMG} {MARKDOWN} Protest in Basra {SVG}."
-    box = page.get_by_label("Article")
+    box = page.get_by_label("Article", exact=True)
     box.fill(article)
     box.press("Control+Enter")
     cells = page.get_by_test_id("stDataFrame").first.locator("td")
