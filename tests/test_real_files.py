@@ -161,3 +161,14 @@ def test_every_stored_column_is_exported(tmp_path, admin1):
     by_id = stored.set_index("event_id")
     for col, theirs in (("fatalities_low", "low"), ("fatalities_high", "high")):
         assert (by_id.loc["UCDP-" + src["id"], col].to_numpy() == src[theirs].astype(int)).all()
+
+
+def test_the_batch_pipeline_reads_the_hdx_file_the_same_way(admin1):
+    from geo.sources.pipeline import run_local
+
+    result = run_local(UCDP, admin1=admin1)
+    assert (result.rows_read, result.kept, result.rejected, result.skipped) == (7474, 7473, 0, 1)
+    assert result.rows_read == result.kept + result.rejected + result.duplicates + result.skipped
+    hxl = result.issues[result.issues["reason"].str.startswith("HXL")]
+    assert hxl["row"].tolist() == [2]
+    assert (result.issues["severity"] != "error").all()

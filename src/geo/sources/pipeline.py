@@ -74,6 +74,7 @@ class Prepared:
     issues: pd.DataFrame
     rejected: pd.DataFrame
     geocoded: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0  # rows that are not data (HDX's HXL hashtag row)
 
     def report_only(self) -> Prepared:
         """The same without the events: what the client gathers from a Dask worker."""
@@ -82,7 +83,8 @@ class Prepared:
 
 @dataclass
 class PipelineResult:
-    """What a run did. rows_read = kept + rejected + duplicates (superseded, not written).
+    """What a run did. rows_read = kept + rejected + duplicates (superseded, not written)
+    + skipped (rows that are not data: an HXL hashtag row).
     `events` is the kept events in memory: always for the local engine, for the Dask engine
     only without `out_dir` (with it, read `dataset`, the written GeoParquet folder)."""
 
@@ -100,11 +102,13 @@ class PipelineResult:
     events: gpd.GeoDataFrame | None = None
     dataset: Path | None = None
     geocoded: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0
 
     def summary(self) -> str:
         warnings = int((self.issues["severity"] == "warning").sum()) if len(self.issues) else 0
         return (f"pipeline ({self.format}): {self.rows_read} rows read, {self.kept} kept, "
-                f"{self.rejected} rejected, {self.duplicates} superseded duplicates, {warnings} "
+                f"{self.rejected} rejected, {self.duplicates} superseded duplicates, "
+                f"{self.skipped} skipped (not data), {warnings} "
                 f"warnings; engine {self.engine}, {self.partitions} partition"
                 f"{'' if self.partitions == 1 else 's'}, "
                 f"{self.seconds:.1f} s")
@@ -122,15 +126,21 @@ def prepare_partition(raw: pd.DataFrame, kind: str, label: str, admin1: gpd.GeoD
     raw = _as_text(raw).reset_index(drop=True)
     mapped = to_events(raw, kind, label, _mapping(list(raw.columns), kind))
     mapped[_ORDER] = np.arange(len(mapped), dtype="int64") + order_base
-    mapped, geocoded = geocode_missing(mapped)
-    checked = validate(mapped, _EVENTS_NO_KEY, label,
+    hxl = fmt.hxl_rows(raw).to_numpy()
+    mapped, geocoded = geocode_missing(mapped[~hxl])  # the data rows keep their index (line)
+    checked = validate(mapped, _EVENTS_NO_KEY, label, rows_from_index=True,
                        keep_extra=(*fmt.EXTRA_COLUMNS.get(kind, ()), _ORDER))
     events = attribution.join(checked.data, admin1)
     differ = attribution.disagreements(events)
-    issues = pd.concat([checked.issues, admin1_warnings(events, differ, label)],
+    skipped = pd.DataFrame({"file": label, "row": np.flatnonzero(hxl) + 2, "column": "",
+                            "value": "", "severity": "warning",
+                            "reason": "HXL hashtag row skipped: it describes the columns, it is "
+                                      "not an event"}, columns=ISSUE_COLUMNS)
+    issues = pd.concat([checked.issues, admin1_warnings(events, differ, label), skipped],
                        ignore_index=True)
     rejected = checked.rejected.drop(columns=[_ORDER])
-    return Prepared(label, len(raw), events, issues[ISSUE_COLUMNS], rejected, geocoded)
+    return Prepared(label, len(raw), events, issues[ISSUE_COLUMNS], rejected, geocoded,
+                    int(hxl.sum()))
 
 
 # Duplicates are settled across all partitions (last wins), so validation must not reject them
@@ -377,6 +387,7 @@ class _Report:
     rows_read: int
     rejected: int
     geocoded: dict[str, int]
+    skipped: int = 0
 
 
 def _combine(reports: list[Prepared]) -> _Report:
@@ -406,7 +417,7 @@ def _combine(reports: list[Prepared]) -> _Report:
         front = ["file", "row", "problems"]
         all_rejected = all_rejected[front + [c for c in all_rejected.columns if c not in front]]
     return _Report(all_issues, all_rejected, sum(r.rows_read for r in reports), len(all_rejected),
-                   geocoded)
+                   geocoded, sum(r.skipped for r in reports))
 
 
 # --- engine 1: in-process -----------------------------------------------------------------------
@@ -435,7 +446,7 @@ def run_local(path: str | Path, kind: str = "auto", out_dir: str | Path | None =
     return PipelineResult(
         "local", kind, aggregate_events(events), report.issues, report.rejected_rows,
         report.rows_read, len(events), report.rejected, int((winners["count"] - 1).sum()),
-        len(files), time.perf_counter() - start, events, out, report.geocoded)
+        len(files), time.perf_counter() - start, events, out, report.geocoded, report.skipped)
 
 
 # --- engine 2: Dask -----------------------------------------------------------------------------
@@ -604,4 +615,4 @@ def run_dask(path: str | Path, kind: str = "auto", out_dir: str | Path | None = 
     return PipelineResult(
         "dask", kind, aggregate, report.issues, report.rejected_rows, report.rows_read, kept,
         report.rejected, duplicates, len(blocks), time.perf_counter() - start, gathered, out,
-        report.geocoded)
+        report.geocoded, report.skipped)
