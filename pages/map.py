@@ -16,6 +16,9 @@ map_area = st.container()
 c1, c2, c3 = st.columns([2, 2, 2])
 metric = c1.selectbox("Choropleth metric", list(aggregate.METRICS), key="map_metric",
                       format_func=aggregate.METRICS.get)
+districts = data.admin2 is not None and c1.segmented_control(
+    "Boundaries and choropleth by", ["Governorates", "Districts"], default="Governorates",
+    key="map_level") == "Districts"
 rings = c2.multiselect("Ring distances (km)", [25, 50, 100, 150, 250, 500], default=[50, 100],
                        key="map_rings")
 animate = c3.toggle("Animate through months", key="map_animate",
@@ -28,12 +31,14 @@ with map_area:
                                    height=size["height"])
         st.plotly_chart(fig, key="map_animated", config={"displaylogo": False})
     else:
-        fig, note = ui.main_map(data, f, events, sites, metric, tuple(sorted(rings)))
+        fig, note = ui.main_map(data, f, events, sites, metric, tuple(sorted(rings)),
+                                districts=districts)
+        select = ui.select_districts_from_map if districts else ui.select_governorates_from_map
         if note:
             st.info(note, icon="🔲")
         left, right = st.columns([3, 1])
         left.plotly_chart(fig, key="main_map",
-                          on_select=lambda: ui.select_governorates_from_map("main_map"),
+                          on_select=lambda: select("main_map"),
                           selection_mode=("points",),
                           config={"displaylogo": False, "scrollZoom": True})
         left.caption("Click an event to read its record below; click a governorate (or "

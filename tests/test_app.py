@@ -299,6 +299,10 @@ def test_select_callback_takes_governorates_and_events_apart(monkeypatch):
     monkeypatch.setattr(st, "session_state", state)
     ui.select_governorates_from_map("m")
     assert state["f_admin1"] == ["IQ-AN"] and state[ui.SELECTED_EVENT] == "IRQ-CUR-0008"
+    # a district drawn over a governorate map (the disputed layer) is not a governorate
+    state["m"]["selection"]["points"] = [{"location": "IQG13Q04"}]
+    ui.select_governorates_from_map("m")
+    assert state["f_admin1"] == ["IQ-AN"]
 
 
 def test_overview_tells_the_story_and_the_transition_status():

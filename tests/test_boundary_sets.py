@@ -276,3 +276,27 @@ def test_agreement_of_the_embedded_default_with_ocha():
           f"within 60 km of Baghdad {ring['agreement']:.1%} ({ring['points']} points)")
     assert whole["agreement"] >= 0.945 and whole["points"] > 100_000
     assert ring["agreement"] >= 0.75 and ring["points"] > 2_500
+
+
+def test_the_map_page_by_district(home, monkeypatch):
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    boundary_sets.install([str(ADM1), str(ADM2)])
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.query_params["layers"] = "boundaries,choropleth,events"
+    at.run()
+    at.switch_page("pages/map.py").run()
+    at.segmented_control(key="map_level").set_value("Districts").run()
+    assert not at.exception, [e.value for e in at.exception]
+    fig = json.loads(next(c for c in at.get("plotly_chart")
+                          if '"choroplethmap"' in c.proto.spec).proto.spec)
+    choropleth = next(t for t in fig["data"] if t["type"] == "choroplethmap")
+    assert len(choropleth["locations"]) == 101 and choropleth["locations"][0].startswith("IQG")

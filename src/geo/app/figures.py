@@ -518,7 +518,7 @@ def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.
 MAP_COLUMNS = ("event_id", "event_date", "event_type", "sub_event_type", "location", "actor1",
                "actor2", "target", "fatalities", "fatalities_qualifier", "source_publisher",
                "latitude", "longitude", "admin1_code", "admin1_name", "region",
-               aggregate.ATTACK_COLUMN, DIRECTION)
+               aggregate.ATTACK_COLUMN, DIRECTION, "admin2_code", "jurisdiction")
 
 
 def map_columns(events: pd.DataFrame) -> list[str]:

@@ -384,11 +384,25 @@ SELECTED_EVENT = "selected_event"
 def select_governorates_from_map(map_key: str) -> None:
     """on_select callback: clicking governorates on a map filters to them; clicking an event
     selects it (its record is shown below the map)."""
+    _select_from_map(map_key, "f_admin1", set(get_data().admin1["admin1_code"]))
+
+
+def select_districts_from_map(map_key: str) -> None:
+    """on_select callback of a district map: clicking districts filters every page to them;
+    clicking an event selects it."""
+    data = get_data()
+    codes = set(data.admin2["admin2_code"].astype(str)) if data.admin2 is not None else set()
+    _select_from_map(map_key, "f_admin2", codes)
+
+
+def _select_from_map(map_key: str, state_key: str, allowed: set[str]) -> None:
+    """Polygons clicked (only those of the map's own level: a disputed district clicked on a
+    governorate map is not a governorate) filter to them; an event clicked is selected."""
     state = st.session_state.get(map_key)
     points = (state or {}).get("selection", {}).get("points", []) if state else []
-    codes = [p.get("location") for p in points if p.get("location")]
+    codes = [p.get("location") for p in points if p.get("location") in allowed]
     if codes:
-        st.session_state["f_admin1"] = list(dict.fromkeys(codes))
+        st.session_state[state_key] = list(dict.fromkeys(codes))
     ids = [p["customdata"][0] for p in points if not p.get("location")
            and isinstance(p.get("customdata"), list) and p["customdata"]]
     if ids:
@@ -621,17 +635,23 @@ def map_bounds(data: Data, f: Filter, events: pd.DataFrame) -> dict[str, float] 
 
 
 def main_map(data: Data, f: Filter, events: pd.DataFrame, sites: pd.DataFrame, metric: str,
-             rings_km: tuple[float, ...], width: int = 700, height: int = 520
-             ) -> tuple[go.Figure, str | None]:
+             rings_km: tuple[float, ...], width: int = 700, height: int = 520,
+             districts: bool = False) -> tuple[go.Figure, str | None]:
     """The Map page's figure, cached per filter like every page figure (`cached_figure`), and
     its level-of-detail note. The layers in the key are the usable ones (the basemap drops out
-    offline)."""
+    offline). With `districts` (an installed district set), the boundaries and the choropleth
+    are the districts'."""
     layers = usable_layers(f.layers)
+    polys = data.admin1
+    if districts and data.admin2 is not None:
+        polys = district_polygons(data)
+        events = events.assign(admin1_code=events["admin2_code"])
+        sites = sites.assign(admin1_code=sites["admin2_code"])
     fig = cached_figure("main_map", lambda: figures.map_page_figure(
-        data.admin1, data.regions, events, sites, data.deployments, layers, metric, rings_km,
+        polys, data.regions, events, sites, data.deployments, layers, metric, rings_km,
         dark=is_dark(), bounds=map_bounds(data, f, events), disputed=disputed_areas(data),
         **map_size(width, height)),
-        metric, rings_km, layers, width, height)
+        metric, rings_km, layers, width, height, districts)
     return fig, lod_note(fig, len(events))
 
 
@@ -661,15 +681,6 @@ def district_polygons(data: Data) -> gpd.GeoDataFrame:
     shaped["region"] = np.where(d["admin2_code"].astype(str).isin(codes), DISPUTED,
                                 region.fillna("").to_numpy())
     return shaped
-
-
-def select_districts_from_map(map_key: str) -> None:
-    """on_select callback of a district map: clicking districts filters every page to them."""
-    state = st.session_state.get(map_key)
-    points = (state or {}).get("selection", {}).get("points", []) if state else []
-    codes = [p.get("location") for p in points if p.get("location")]
-    if codes:
-        st.session_state["f_admin2"] = list(dict.fromkeys(codes))
 
 
 def disputed_areas(data: Data) -> gpd.GeoDataFrame | None:
