@@ -2,8 +2,9 @@
 neither imports the other).
 
 Case, diacritics, apostrophes and hamzas, punctuation, Arabic article prefixes (al-, ar-, as-,
-…, ال) and Kurdish/Persian letter forms are folded, so "Al-Fallūjah", "Falluja" and "الفلوجة"
-meet.
+…, ال), Kurdish/Persian letter forms and English transliteration conventions (ou/u, doubled
+letters, a final -ah, Tall/Tel) are folded, so "Al-Fallūjah", "Falluja" and "الفلوجة" meet, and
+so do "Makhmour" and "Makhmūr".
 """
 
 from __future__ import annotations
@@ -35,4 +36,15 @@ def _normalise(names: pd.Series) -> pd.Series:
     t = t.str.replace(r"\s+", " ", regex=True).str.strip()
     t = t.str.replace(_LATIN_ARTICLE, "", regex=True)
     t = t.str.replace(r"(?:^|(?<=\s))ال(?=\w{2})", "", regex=True)  # Arabic article on a word
-    return t.str.replace(r"\s+", " ", regex=True).str.strip()
+    return _variants(t.str.replace(r"\s+", " ", regex=True).str.strip())
+
+
+def _variants(t: pd.Series) -> pd.Series:
+    """English transliterations that differ only in convention: ou/oo for u (Makhmour,
+    Makhmur), ee for i, doubled letters (Qayyarah, Qayara), a final -ah (Hawijah, Hawija) and
+    Tall/Tell/Tel for Tal."""
+    t = t.str.replace("ou", "u", regex=False).str.replace("oo", "u", regex=False)
+    t = t.str.replace("ee", "i", regex=False)
+    t = t.str.replace(r"([a-z])\1", r"\1", regex=True)
+    t = t.str.replace(r"(?<=[a-z]{2})ah\b", "a", regex=True)
+    return t.str.replace(r"\b(?:tal|tel)\b", "tal", regex=True)
