@@ -9,7 +9,7 @@ from geo.app import figures, ui
 from geo.data.schemas import EVENT_TYPES
 from geo.sources.drafts import draft_events
 from geo.sources.ingest import ingest_frame
-from geo.text.geoparse import geoparse, sentences
+from geo.text.geoparse import geoparse, sentences, unresolved
 
 data = ui.get_data()
 f = st.session_state["filter"]
@@ -20,6 +20,14 @@ text = st.text_area("Article", height=220, max_chars=100_000, key="gp_text")
 found = geoparse(text, admin1=data.admin1) if text.strip() else geoparse("")
 found = found.assign(sentence=sentences(text, found["start"]) if len(found) else pd.Series(dtype=str))
 
+missing = unresolved(text, found) if text.strip() else None
+if missing is not None and len(missing):
+    st.warning(ui.md_escape(
+        "Read like places but are not in the gazetteer, so they are not mapped: "
+        + "; ".join(f"{m} (“{c}”)" for m, c in zip(missing["mention"], missing["cue"],
+                                                     strict=True))
+        + ". Add a missing place to data/curated/sites.csv with its source and rebuild the "
+        "gazetteer (geo data build-gazetteer)."), icon="🔎")
 if text.strip() and found.empty:
     st.info("No place from the gazetteer was found in this text.")
 elif len(found):
@@ -30,8 +38,8 @@ elif len(found):
         points.assign(kind=points["mention"], site_id=points.index.astype(str)),
         ("boundaries", "regions", "sites", "labels"), height=460, width=700, dark=ui.is_dark()),
         key="gp_map", config={"displaylogo": False})
-    picked = st.dataframe(found[["mention", "matched_name", "admin1_code", "region", "sentence",
-                                 "start", "end"]], hide_index=True, key="gp_table",
+    picked = st.dataframe(found[["mention", "matched_name", "admin1_code", "region", "precision",
+                                 "sentence", "start", "end"]], hide_index=True, key="gp_table",
                           on_select="rerun", selection_mode="multi-row")
     rows = picked.selection.rows if picked else []
     st.subheader("Draft events from the selected places")

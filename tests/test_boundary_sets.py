@@ -300,3 +300,18 @@ def test_the_map_page_by_district(home, monkeypatch):
                           if '"choroplethmap"' in c.proto.spec).proto.spec)
     choropleth = next(t for t in fig["data"] if t["type"] == "choroplethmap")
     assert len(choropleth["locations"]) == 101 and choropleth["locations"][0].startswith("IQG")
+
+
+def test_an_installed_district_set_joins_the_geoparser(home):
+    from geo.text.geoparse import geoparse
+
+    text = "Shelling hit Makhmour district and the town of Makhmour."
+    before = geoparse(text)
+    assert "Makhmour district" not in list(before["mention"])
+    boundary_sets.install([str(ADM1), str(ADM2)])
+    after = geoparse(text)
+    district = after[after["mention"] == "Makhmour district"].iloc[0]
+    assert district["matched_name"] == "Makhmour district" and district["precision"] == 3
+    assert district["admin1_code"] == "IQ-AR"
+    town = after[after["mention"] == "Makhmour"].iloc[0]
+    assert town["precision"] == 2

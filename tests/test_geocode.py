@@ -111,3 +111,23 @@ def test_descriptors_alone_are_not_places():
 
     assert geoparse("Troops left the base at dawn; the oil field and the air base were quiet, "
                     "a military complex nearby too.").empty
+
+
+def test_places_the_gazetteer_lacks_are_listed_not_mapped():
+    from geo.text.geoparse import geoparse, unresolved
+
+    text = ("Turkish jets hit the Qandil mountains and Sidakan; a drone hit the Khor Mor gas field "
+            "near Chamchamal. On Monday, Islamic State fighters in Baghdad were arrested.")
+    found = geoparse(text)
+    assert list(found["mention"]) == ["Chamchamal", "Baghdad"]
+    assert list(found["precision"]) == [2, 2]
+    missing = unresolved(text, found)
+    assert list(missing["mention"]) == ["Qandil", "Sidakan", "Khor Mor"]
+    assert "Khor Mor gas field" in list(missing["cue"])
+
+
+def test_areas_have_an_area_precision():
+    from geo.text.geoparse import geoparse
+
+    found = geoparse("Curfews in Anbar province and in the Kurdistan Region.")
+    assert list(found["precision"]) == [3, 3]

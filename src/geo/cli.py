@@ -300,7 +300,7 @@ MAX_TEXT_BYTES = 5_000_000
 
 
 def cmd_geoparse(args: argparse.Namespace) -> int:
-    from geo.text.geoparse import geoparse
+    from geo.text.geoparse import geoparse, unresolved
 
     if args.file == "-":
         text = sys.stdin.read(MAX_TEXT_BYTES + 1)
@@ -316,7 +316,13 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
             raise UserError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
     if len(text) > MAX_TEXT_BYTES:
         raise UserError(f"standard input: more than {MAX_TEXT_BYTES // 1_000_000} MB; split it")
-    geoparse(text, admin1=_admin1(args)).to_csv(sys.stdout, index=False, lineterminator="\n")
+    found = geoparse(text, admin1=_admin1(args))
+    found.to_csv(sys.stdout, index=False, lineterminator="\n")
+    missing = unresolved(text, found)
+    if len(missing):
+        print("read like places but not in the gazetteer: " + "; ".join(
+            f"{m} ({c!r})" for m, c in zip(missing["mention"], missing["cue"], strict=True)),
+            file=sys.stderr)
     return 0
 
 
@@ -476,9 +482,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_geocode)
 
     p = sub.add_parser("geoparse", parents=[common], help="places mentioned in a text",
-                       description="Print mention,start,end,matched_name,lat,lon,admin1_code,region "
-                       "for every place a text mentions (English; Arabic where the gazetteer has "
-                       "it). start/end are character offsets.")
+                       description="Print mention,start,end,matched_name,lat,lon,admin1_code,region,"
+                       "precision for every place a text mentions (English; Arabic where the "
+                       "gazetteer has it). start/end are character offsets; precision is 2 for a "
+                       "place, 3 for an area. What reads like a place but is not in the "
+                       "gazetteer is listed on standard error.")
     p.add_argument("file", metavar="FILE|-", help="UTF-8 text file, or - for standard input")
     p.set_defaults(func=cmd_geoparse)
 

@@ -19,6 +19,8 @@ def draft_events(text: str, found: pd.DataFrame, fields: dict[str, str]) -> pd.D
         if key in out.columns:
             out[key] = str(value).strip()
     area = found["admin1_code"].eq("") & ~found["region"].eq("Outside Iraq")
+    if "precision" in found:  # what the mention names: a place (2) or an area (3)
+        area = found["precision"].astype(int).eq(3)
     out["location"] = found["matched_name"].astype(str)
     out["latitude"] = coordinate_text(found["lat"])
     out["longitude"] = coordinate_text(found["lon"])

@@ -15,13 +15,18 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from geo.spatial import installed
 from geo.spatial.boundaries import load_admin1, load_regions
 from geo.spatial.join import assign_admin1
 from geo.text.geocode import NameIndex, _rank, default_index
 from geo.text.names import normalise
 
 MAX_WORDS = 6
-OUTPUT_COLUMNS = ["mention", "start", "end", "matched_name", "lat", "lon", "admin1_code", "region"]
+OUTPUT_COLUMNS = ["mention", "start", "end", "matched_name", "lat", "lon", "admin1_code", "region",
+                  "precision"]
+# ACLED's geo_precision of what a mention names: a place (2: the event is at or near it) or an
+# area (3: a district, governorate or region; its point is only representative).
+PLACE_PRECISION, AREA_PRECISION = 2, 3
 _WORD = re.compile(r"[^\W\d_][\w'’‘ʿʾ]*(?:-[\w'’‘ʿʾ]+)*", re.UNICODE)
 # English words that are also Iraqi place names: kept only when capitalised mid-sentence.
 _AMBIGUOUS_WORDS = {"hit", "ana", "balad", "rabia", "tal", "mar", "sharia", "bard"}
@@ -46,9 +51,15 @@ REGION_NAMES = {
 }
 
 
-@lru_cache(maxsize=1)
 def _areas() -> pd.DataFrame:
-    """Regions and governorates by every name we know them by, with a point inside each."""
+    """Regions, governorates and (with an installed district set) districts by every name we
+    know them by, with a point inside each."""
+    meta = installed.metadata() if "admin2" in installed.levels() else None
+    return _areas_for(meta.get("checksum", "") if meta else "")
+
+
+@lru_cache(maxsize=2)
+def _areas_for(district_set: str) -> pd.DataFrame:
     regions = load_regions()
     rows = [(norm, name, "", name) for norm, name in REGION_NAMES.items()]
     admin1 = load_admin1()
@@ -56,12 +67,21 @@ def _areas() -> pd.DataFrame:
         for name in {g.admin1_name, g.name_ar, g.name_ku, g.source_name}:
             for suffix in ("", " governorate", " province"):
                 rows.append((name + suffix, g.admin1_name, g.admin1_code, g.region))
+    pts = [pd.DataFrame({"key": regions["region"], "geom": regions.geometry.representative_point()}),
+           pd.DataFrame({"key": admin1["admin1_name"],
+                         "geom": admin1.geometry.representative_point()})]
+    admin2 = installed.load("admin2") if district_set else None
+    if admin2 is not None:  # "Makhmour district", "qadha of Sinjar": the district, not the town
+        region_of = dict(zip(admin1["admin1_code"], admin1["region"], strict=True))
+        for name, parent in zip(admin2["admin2_name"], admin2["admin1_code"], strict=True):
+            key = f"{name} district"
+            for raw in (key, f"{name} qadha", f"qadha of {name}", f"district of {name}"):
+                rows.append((raw, key, parent, region_of.get(parent, "")))
+        pts.append(pd.DataFrame({"key": admin2["admin2_name"] + " district",
+                                 "geom": admin2.geometry.representative_point()}))
     table = pd.DataFrame(rows, columns=["raw", "name", "admin1_code", "region"])
     table["norm"] = normalise(table["raw"])
-    pts = pd.concat([
-        pd.DataFrame({"key": regions["region"], "geom": regions.geometry.representative_point()}),
-        pd.DataFrame({"key": admin1["admin1_name"], "geom": admin1.geometry.representative_point()}),
-    ])
+    pts = pd.concat(pts).drop_duplicates("key")
     where = dict(zip(pts["key"], pts["geom"], strict=True))
     table["lat"] = table["name"].map(lambda n: where[n].y)
     table["lon"] = table["name"].map(lambda n: where[n].x)
@@ -161,7 +181,41 @@ def geoparse(text: str, index: NameIndex | None = None, admin1=None) -> pd.DataF
                                   located["admin1_code"].astype(object).fillna(""))
     out["region"] = np.where(is_area, area["region"].fillna(""),
                              located["region"].astype(object).fillna(""))
+    out["precision"] = np.where(is_area, AREA_PRECISION, PLACE_PRECISION)
     return out[OUTPUT_COLUMNS].reset_index(drop=True)
+
+
+# What reads like a place the gazetteer does not know: a capitalised name after "in", "near",
+# "at" …, or before a facility or area word ("Khor Mor gas field", "Qandil mountains").
+_NAME = r"(?:(?:al|el|ar|as|an|ad|at|az)-)?[A-Z][\w'’-]+(?:\s+(?:(?:al|el)-)?[A-Z][\w'’-]+){0,2}"
+_CUES = re.compile(rf"\b(?:in|near|at|outside|around|towards|toward|from|between|and|of)\s+"
+                   rf"(?:the\s+)?(?P<a>{_NAME})|(?P<b>{_NAME})\s+(?:gas field|oil field|field|"
+                   rf"air base|base|camp|crossing|border crossing|dam|refinery|airport|district|"
+                   rf"province|governorate|mountains?|area|region|sub-district|town|village)\b")
+_NOT_NAMES = {"the", "a", "an", "iraq", "iraqi", "us", "u.s", "american", "turkish", "iranian",
+              "kurdish", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+              "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
+              "september", "october", "november", "december", "islamic", "state", "reuters",
+              "afp", "ap", "washington", "peshmerga", "pmf", "popular", "mobilization"}
+
+
+def unresolved(text: str, found: pd.DataFrame) -> pd.DataFrame:
+    """Mentions that read like places but matched nothing (mention, start, end, cue): shown to
+    the user so a missing place can be added, never placed on the map."""
+    taken = np.zeros(len(text) + 1, dtype=bool)
+    for s, e in zip(found["start"], found["end"], strict=True):
+        taken[int(s):int(e)] = True
+    rows = []
+    for m in _CUES.finditer(text):  # a few per text
+        group = "a" if m.group("a") else "b"
+        s, e = m.span(group)
+        name = m.group(group)
+        first = name.split()[0].casefold().strip("'’")
+        if taken[s:e].any() or first in _NOT_NAMES or len(name) < 3:
+            continue
+        rows.append((name, s, e, m.group(0).strip()))
+    out = pd.DataFrame(rows, columns=["mention", "start", "end", "cue"])
+    return out.drop_duplicates("mention").reset_index(drop=True)
 
 
 def sentences(text: str, starts: pd.Series) -> pd.Series:
