@@ -131,3 +131,30 @@ def test_areas_have_an_area_precision():
 
     found = geoparse("Curfews in Anbar province and in the Kurdistan Region.")
     assert list(found["precision"]) == [3, 3]
+
+
+def test_places_the_curated_events_name_are_in_the_gazetteer():
+    from geo.text.geoparse import geoparse
+
+    found = geoparse("Militants hid in the Hamrin Mountains; fighting in Jurf al-Sakhar and "
+                     "Zummar; a protest in the Green Zone.")
+    got = dict(zip(found["mention"], zip(found["matched_name"], found["admin1_code"],
+                                         found["precision"], strict=True), strict=True))
+    assert got == {"Hamrin Mountains": ("Hamrin Mountains", "IQ-SD", 3),
+                   "Jurf al-Sakhar": ("Jurf Al Nasr", "IQ-BB", 2),
+                   "Zummar": ("Zummar", "IQ-NI", 2), "Green Zone": ("Green Zone", "IQ-BG", 2)}
+    places = load_places()
+    event = places[places["place_id"].str.startswith("event:")]
+    assert event["source"].str.contains(r"\(wikipedia:").all()
+    assert "Prime minister's residence" not in "|".join(event["alternatenames"])
+
+
+def test_the_committed_gazetteer_is_what_the_build_makes(tmp_path):
+    """data/gazetteer/places.csv is generated (`geo data build-gazetteer`): a rebuild from the
+    registry package and the curated tables gives the same file."""
+    from cli_run import ROOT, run_geo
+
+    done = run_geo("data", "build-gazetteer", "--out", str(tmp_path / "places.csv"))
+    assert done.returncode == 0, done.stderr
+    committed = (ROOT / "data" / "gazetteer" / "places.csv").read_text(encoding="utf-8")
+    assert (tmp_path / "places.csv").read_text(encoding="utf-8") == committed

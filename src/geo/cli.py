@@ -332,7 +332,8 @@ def cmd_build_gazetteer(args: argparse.Namespace) -> int:
     from geo.spatial.boundaries_build import geonames_places
     from geo.text.gazetteer import NEIGHBOURS, build_places, gazetteer_path
 
-    places = build_places(geonames_places(("IQ", *NEIGHBOURS)), load("sites").data)
+    places = build_places(geonames_places(("IQ", *NEIGHBOURS)), load("sites").data,
+                          load("events").data)
     out = Path(args.out) if args.out else gazetteer_path()
     write_atomic(out, lambda tmp: places.to_csv(tmp, index=False, lineterminator="\n"))
     print(f"{out} ({len(places)} places)")

@@ -64,8 +64,49 @@ def site_name_variants(name: str) -> list[str]:
     return list(dict.fromkeys(o for o in out if len(o) >= 3))
 
 
-def build_places(places: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
-    """GeoNames rows (IQ + big neighbouring towns) and curated sites in one table."""
+def event_places(events: pd.DataFrame, known: pd.Series) -> pd.DataFrame:
+    """Places the curated events name with a point of their own (coord_source wikipedia:…, not a
+    GeoNames town or a site): the article's title as the name, the events' own place names
+    (before the first comma; a bracketed other name too) as aliases, the events' coordinates.
+    Names the gazetteer already has (`known`, normalised) are left out."""
+    own = events[events["coord_source"].astype(str).str.startswith("wikipedia:")].copy()
+    if own.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    own["title"] = own["coord_source"].str.removeprefix("wikipedia:").str.replace(
+        r"\s*\(.*\)$", "", regex=True)
+    first = own["location"].astype(str).str.split(",").str[0].str.strip()
+    own["alias"] = first.str.replace(r"\s*\(.*", "", regex=True).str.strip()
+    own["bracket"] = first.str.extract(r"\(([^()]+)\)")[0].fillna("")
+    rows = own.groupby("coord_source", sort=True).agg(
+        title=("title", "first"), lat=("latitude", "first"), lon=("longitude", "first"),
+        precision=("geo_precision", "max"),
+        aliases=("alias", lambda s: "|".join(dict.fromkeys(s))),
+        brackets=("bracket", lambda s: "|".join(dict.fromkeys(x for x in s if x)))).reset_index()
+    rows = rows.assign(norm=normalise(rows["title"]))
+    rows = rows[~rows["norm"].isin(set(known))].drop_duplicates("norm")
+    # an event's own name for the place is an alias only when it is a name of the same place
+    # ("Jurf al-Sakhar" for Jurf al-Nasr), not a spot in it ("Prime minister's residence")
+    head = rows["norm"].str.split(" ").str[0]
+    names = [
+        "|".join(a for a in dict.fromkeys(f"{al}|{br}".split("|"))
+                 if a and normalise(pd.Series([a])).iloc[0].split(" ")[0] == h)
+        for al, br, h in zip(rows["aliases"], rows["brackets"], head, strict=True)]
+    names = pd.Series(names, index=rows.index)
+    return pd.DataFrame({
+        "place_id": "event:" + rows["coord_source"].str.removeprefix("wikipedia:")
+                                                   .str.replace(r"\W+", "_", regex=True),
+        "name": rows["title"], "alternatenames": names,
+        "latitude": rows["lat"].astype(float), "longitude": rows["lon"].astype(float),
+        "country": "IQ", "gn_admin1": "", "population": 0,
+        "kind": rows["precision"].astype(int).map({3: "area"}).fillna("event place"),
+        "source": "curated events' coordinates (" + rows["coord_source"] + ")",
+    })[COLUMNS]
+
+
+def build_places(places: pd.DataFrame, sites: pd.DataFrame,
+                 events: pd.DataFrame | None = None) -> pd.DataFrame:
+    """GeoNames rows (IQ + big neighbouring towns), curated sites and the places curated events
+    name with their own point, in one table."""
     iq = places["countrycode"] == "IQ"
     big = places["countrycode"].isin(NEIGHBOURS) & (places["population"] >= NEIGHBOUR_MIN_POPULATION)
     gn = places[iq | big]
@@ -97,7 +138,11 @@ def build_places(places: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
         "kind": placed["kind"].astype(str),
         "source": "curated (data/curated/sites.csv)",
     })
-    return pd.concat([geonames, curated], ignore_index=True)[COLUMNS]
+    table = pd.concat([geonames, curated], ignore_index=True)[COLUMNS]
+    if events is None:
+        return table
+    known = normalise(pd.concat([table["name"], table["alternatenames"].str.split("|").explode()]))
+    return pd.concat([table, event_places(events, known)], ignore_index=True)[COLUMNS]
 
 
 @lru_cache(maxsize=2)

@@ -181,7 +181,8 @@ def geoparse(text: str, index: NameIndex | None = None, admin1=None) -> pd.DataF
                                   located["admin1_code"].astype(object).fillna(""))
     out["region"] = np.where(is_area, area["region"].fillna(""),
                              located["region"].astype(object).fillna(""))
-    out["precision"] = np.where(is_area, AREA_PRECISION, PLACE_PRECISION)
+    wide = is_area | (rows["kind"].to_numpy() == "area")  # mountains, regions in the gazetteer
+    out["precision"] = np.where(wide, AREA_PRECISION, PLACE_PRECISION)
     return out[OUTPUT_COLUMNS].reset_index(drop=True)
 
 
