@@ -315,3 +315,14 @@ def test_an_installed_district_set_joins_the_geoparser(home):
     assert district["admin1_code"] == "IQ-AR"
     town = after[after["mention"] == "Makhmour"].iloc[0]
     assert town["precision"] == 2
+
+
+def test_districts_come_out_as_ochas_polygons_say(home):
+    from geo.spatial.join import assign_admin2
+
+    boundary_sets.install([str(ADM1), str(ADM2)])
+    ocha = gpd.read_file(ADM2).rename(columns={"ADM2_PCODE": "admin1_code"})
+    points = _inner_points(ocha, per_unit=5, seed=11)
+    got = assign_admin2(points.drop(columns="geometry"), installed.load("admin2"))
+    assert len(points) >= 400
+    assert (got["admin2_code"].to_numpy() == points["expected"].to_numpy()).all()
