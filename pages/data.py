@@ -92,16 +92,22 @@ if upload is not None:
                                             progress=lambda share, what: bar.progress(share, text=what))
             except (SchemaError, ValueError) as exc:
                 st.error(ui.md_escape(exc))
-            else:
-                st.success(ui.md_escape(report.summary()))
-                st.dataframe(report.issues, hide_index=True, key="import_issues")
-                if report.rejected_file:
-                    st.download_button("Download rejected rows to fix (CSV)",
-                                       report.rejected_file.read_bytes(),
-                                       file_name=report.rejected_file.name, mime="text/csv",
-                                       key="import_rejected", on_click="ignore")
+            else:  # kept for the run that follows, which shows the data with the new rows
+                st.session_state["_last_import"] = (
+                    report.summary(), report.issues,
+                    (report.rejected_file.name, report.rejected_file.read_bytes())
+                    if report.rejected_file else None)
+                st.rerun()
     finally:
         shutil.rmtree(tmp.parent, ignore_errors=True)
+if last := st.session_state.get("_last_import"):
+    summary, issues, rejected = last
+    st.success(ui.md_escape(summary))
+    st.dataframe(issues, hide_index=True, key="import_issues")
+    if rejected:
+        st.download_button("Download rejected rows to fix (CSV)", rejected[1],
+                           file_name=rejected[0], mime="text/csv", key="import_rejected",
+                           on_click="ignore")
 
 
 st.subheader("Pull from ACLED or UCDP")

@@ -265,6 +265,8 @@ def test_an_upload_on_a_shared_copy_is_seen_by_its_visitor_only(app_url, browser
         assert "0 rejected" in summary
         imported = int(summary.split(" rows read, ")[1].split(" imported")[0])
         assert imported > 0
+        settle(page)
+        assert shown_count(page) == before + imported  # the page itself counts them at once
         # the same session, another page (the sidebar's link keeps the session)
         page.get_by_test_id("stSidebarNav").get_by_text("Events").click()
         page.wait_for_selector("h1:has-text('Events')", timeout=60_000)
