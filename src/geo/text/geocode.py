@@ -24,11 +24,24 @@ SHORT_NAME_THRESHOLD = 93.0  # names of 5 letters or fewer: one typo is already 
 OUTPUT_COLUMNS = ["query", "matched_name", "lat", "lon", "admin1_code", "admin1_name", "region",
                   "match", "score", "place_id"]
 
+# Words that say what kind of facility a name is ("the Taji military base", "Kalsu base",
+# "Khor Mor gas field"): a mention with one of them is looked up without them among the sites.
+_DESCRIPTORS = {"camp", "base", "air", "airbase", "military", "army", "complex", "airfield",
+                "airport", "international", "field", "oil", "gas", "border", "crossing", "dam",
+                "refinery", "station", "facility", "compound"}
+
+
+def core_name(norm: pd.Series) -> pd.Series:
+    """A normalised name without its descriptor words ("camp taji" -> "taji")."""
+    return norm.str.split(" ").map(lambda ws: " ".join(w for w in ws if w not in _DESCRIPTORS))
+
+
 @dataclass(frozen=True)
 class NameIndex:
     places: pd.DataFrame
     names: pd.DataFrame  # norm, place index, is_primary
     choices: list[str]
+    site_cores: pd.Series  # core name -> place index, curated sites only (`_site_cores`)
 
 
 @lru_cache(maxsize=1)
@@ -45,8 +58,19 @@ def build_index(places: pd.DataFrame) -> NameIndex:
     names = pd.concat([names, alts], ignore_index=True)
     names["norm"] = normalise(names["raw"])
     names = names[names["norm"].str.len() >= 2].drop_duplicates(["norm", "place"])
-    return NameIndex(places, names[["norm", "place", "is_primary"]].reset_index(drop=True),
-                     sorted(names["norm"].unique()))
+    names = names[["norm", "place", "is_primary"]].reset_index(drop=True)
+    return NameIndex(places, names, sorted(names["norm"].unique()), _site_cores(names, places))
+
+
+def _site_cores(names: pd.DataFrame, places: pd.DataFrame) -> pd.Series:
+    """Core name -> place index for the curated sites' names that carry a descriptor ("camp
+    taji" -> Camp Taji); a core shared by two sites is dropped: too ambiguous to pick one."""
+    sites = names[names["place"].map(places["kind"]) != "populated place"]
+    core = core_name(sites["norm"])
+    cores = pd.DataFrame({"core": core.to_numpy(), "place": sites["place"].to_numpy()})
+    cores = cores[(core != sites["norm"]).to_numpy() & (cores["core"].str.len() >= 3).to_numpy()]
+    unique = cores.drop_duplicates(["core", "place"])
+    return unique[~unique["core"].duplicated(keep=False)].set_index("core")["place"]
 
 
 def _rank(index: NameIndex, admin1_hint: str | None) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import pandas as pd
 from geo.spatial import installed
 from geo.spatial.boundaries import load_admin1, load_regions
 from geo.spatial.join import assign_admin1
-from geo.text.geocode import NameIndex, _rank, default_index
+from geo.text.geocode import NameIndex, _rank, core_name, default_index
 from geo.text.names import normalise
 
 MAX_WORDS = 6
@@ -88,37 +88,6 @@ def _areas_for(district_set: str) -> pd.DataFrame:
     return table.drop_duplicates("norm").set_index("norm")
 
 
-# Words that say what kind of facility a name is ("the Taji military base", "Kalsu base",
-# "Khor Mor gas field"): a mention with one of them is looked up without them among the sites.
-_DESCRIPTORS = {"camp", "base", "air", "airbase", "military", "army", "complex", "airfield",
-                "airport", "international", "field", "oil", "gas", "border", "crossing", "dam",
-                "refinery", "station", "facility", "compound"}
-
-
-def _core(norm: pd.Series) -> pd.Series:
-    """A normalised name without its descriptor words ("camp taji" -> "taji")."""
-    words = norm.str.split(" ")
-    return words.map(lambda ws: " ".join(w for w in ws if w not in _DESCRIPTORS))
-
-
-@lru_cache(maxsize=4)
-def _site_cores(index_id: int) -> pd.Series:
-    """Core name -> place index, for the curated sites (and their aliases) only; a core shared
-    by two sites, or equal to a town's name, is dropped: too ambiguous to pick one."""
-    index = _INDEXES[index_id]
-    names = index.names.join(index.places[["kind"]], on="place")
-    sites = names[names["kind"] != "populated place"]
-    cores = pd.DataFrame({"core": _core(sites["norm"]).to_numpy(), "place": sites["place"].to_numpy(),
-                          "had_descriptor": (_core(sites["norm"]) != sites["norm"]).to_numpy()})
-    cores = cores[cores["had_descriptor"] & (cores["core"].str.len() >= 3)]
-    unique = cores.drop_duplicates(["core", "place"])
-    unique = unique[~unique["core"].duplicated(keep=False)]
-    return unique.set_index("core")["place"]
-
-
-_INDEXES: dict[int, NameIndex] = {}
-
-
 def _candidates(text: str) -> pd.DataFrame:
     words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
     rows = [(words[i][0], words[j][1], j - i + 1)
@@ -138,11 +107,10 @@ def geoparse(text: str, index: NameIndex | None = None, admin1=None) -> pd.DataF
     best = _rank(index, None)
     cand["place"] = best["place"].reindex(cand["norm"]).to_numpy()
     # "the Taji military base": a mention with a descriptor, found among the sites by its core
-    _INDEXES.setdefault(id(index), index)
-    described = cand["place"].isna() & (_core(cand["norm"]) != cand["norm"])
+    described = cand["place"].isna() & (core_name(cand["norm"]) != cand["norm"])
     if described.any():
-        cores = _site_cores(id(index))
-        cand.loc[described, "place"] = _core(cand.loc[described, "norm"]).map(cores).to_numpy()
+        cand.loc[described, "place"] = core_name(cand.loc[described, "norm"]).map(
+            index.site_cores).to_numpy()
     areas = _areas()
     cand["region_hit"] = cand["norm"].map(areas["name"])
     latin = cand["mention"].str.match(r"^[A-Za-z]")
