@@ -115,17 +115,19 @@ def apply(events: pd.DataFrame, f: Filter, columns: list[str] | None = None) -> 
 
 def _place_mask(df: pd.DataFrame, f: Filter) -> pd.Series:
     keep = pd.Series(True, index=df.index)
-    if f.admin1:
-        keep &= per_value(df["admin1_code"], lambda v: v.isin(f.admin1).fillna(False).astype(bool))
-    if f.regions:
-        keep &= per_value(df["region"], lambda v: v.isin(f.regions).fillna(False).astype(bool))
-    if f.admin2:
-        keep &= (per_value(df["admin2_code"], lambda v: v.isin(f.admin2).fillna(False)
-                           .astype(bool)) if "admin2_code" in df else False)
-    if f.jurisdictions:  # without the column (no district set) nothing is known to match
-        keep &= (per_value(df["jurisdiction"], lambda v: v.isin(f.jurisdictions).fillna(False)
-                           .astype(bool)) if "jurisdiction" in df else False)
+    for column, wanted in (("admin1_code", f.admin1), ("region", f.regions),
+                           ("admin2_code", f.admin2), ("jurisdiction", f.jurisdictions)):
+        if wanted:
+            keep &= _one_of(df, column, wanted)
     return keep
+
+
+def _one_of(df: pd.DataFrame, column: str, wanted: tuple[str, ...]) -> pd.Series | bool:
+    """Rows whose `column` is one of `wanted`; without the column (districts and jurisdiction
+    exist only with an installed district set) nothing is known to match."""
+    if column not in df:
+        return False
+    return per_value(df[column], lambda v: v.isin(wanted).fillna(False).astype(bool))
 
 
 def apply_places(df: pd.DataFrame, f: Filter) -> pd.DataFrame:

@@ -128,10 +128,9 @@ def attribute(events: pd.DataFrame, admin1: gpd.GeoDataFrame) -> pd.DataFrame:
         if len(near):
             note = ("on the border: " + near.map(lambda d: f"{d:.1f}") + " km outside the "
                     "national line")
+            # assign_admin1 has just written coord_issue afresh: the note is never there yet
             old = out.loc[near.index, "coord_issue"].fillna("").astype(str)
-            fresh = ~old.str.contains("on the border", regex=False)
-            out.loc[near.index, "coord_issue"] = np.where(
-                old == "", note, np.where(fresh, old + "; " + note, old))
+            out.loc[near.index, "coord_issue"] = np.where(old == "", note, old + "; " + note)
     border_np = border.to_numpy()
     take_source = at_admin1 | (border_np & known.to_numpy())
     out["admin1_code"] = out["admin1_code"].astype(object)
