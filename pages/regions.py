@@ -19,9 +19,8 @@ metric = c1.selectbox("Metric", list(aggregate.METRICS), key="reg_metric",
 districts = data.admin2 is not None and c2.segmented_control(
     "Level", ["Governorates", "Districts"], default="Governorates", key="reg_level") == "Districts"
 if districts:  # the district set's polygons, counted like governorates
-    polys = ui.district_polygons(data)
-    table = aggregate.admin1_table(events.assign(admin1_code=events["admin2_code"]),
-                                   sites.assign(admin1_code=sites["admin2_code"]), polys)
+    polys, by_district, sites_by_district = ui.district_view(data, events, sites)
+    table = aggregate.admin1_table(by_district, sites_by_district, polys)
     table = table.merge(polys[["admin1_code", "parent"]], on="admin1_code", how="left")
     unit, select = "Districts", ui.select_districts_from_map
 else:

@@ -387,6 +387,14 @@ def select_governorates_from_map(map_key: str) -> None:
     _select_from_map(map_key, "f_admin1", set(get_data().admin1["admin1_code"]))
 
 
+def district_view(data: Data, events: pd.DataFrame, sites: pd.DataFrame
+                  ) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
+    """The districts, events and sites keyed by district in `admin1_code`, so the governorate
+    maps and tables (`aggregate.admin1_table`, `figures.layered_map`) draw and count districts."""
+    return (district_polygons(data), events.assign(admin1_code=events["admin2_code"]),
+            sites.assign(admin1_code=sites["admin2_code"]))
+
+
 def select_districts_from_map(map_key: str) -> None:
     """on_select callback of a district map: clicking districts filters every page to them;
     clicking an event selects it."""
@@ -644,9 +652,7 @@ def main_map(data: Data, f: Filter, events: pd.DataFrame, sites: pd.DataFrame, m
     layers = usable_layers(f.layers)
     polys = data.admin1
     if districts and data.admin2 is not None:
-        polys = district_polygons(data)
-        events = events.assign(admin1_code=events["admin2_code"])
-        sites = sites.assign(admin1_code=sites["admin2_code"])
+        polys, events, sites = district_view(data, events, sites)
     fig = cached_figure("main_map", lambda: figures.map_page_figure(
         polys, data.regions, events, sites, data.deployments, layers, metric, rings_km,
         dark=is_dark(), bounds=map_bounds(data, f, events), disputed=disputed_areas(data),
