@@ -27,5 +27,40 @@ def admin1():
 
 
 @pytest.fixture
+def keep_running_entrypoint(monkeypatch):
+    """AppTest resets `PagesManager.uses_pages_directory` before every run and then derives it
+    from the existence of a `pages/` folder, so every run after the first takes the legacy
+    multipage path and skips streamlit_app.py (the sidebar). The real server sets the flag to
+    False once st.navigation is used; do the same here."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def app_page(keep_running_entrypoint):
+    """Open a page of the real app through streamlit.testing, with URL parameters; it must
+    run without an exception."""
+    from streamlit.testing.v1 import AppTest
+
+    def open_page(path: str, **params: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        at.switch_page(path).run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return open_page
+
+
+@pytest.fixture
 def geo_cli():
     return run_geo

@@ -22,20 +22,8 @@ PAGES = ["pages/overview.py", "pages/map.py", "pages/events.py", "pages/deployme
 
 
 @pytest.fixture(autouse=True)
-def _navigation_apps_keep_running_their_entrypoint(monkeypatch):
-    """AppTest resets `PagesManager.uses_pages_directory` before every run and then derives it
-    from the existence of a `pages/` folder, so every run after the first takes the legacy
-    multipage path and skips streamlit_app.py (the sidebar). The real server sets the flag to
-    False once st.navigation is used; do the same here."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+def _navigation_apps_keep_running_their_entrypoint(keep_running_entrypoint):
+    """Every test here runs the real app (conftest.keep_running_entrypoint says why)."""
 
 
 def run(page: str | None = None, **params: str) -> AppTest:

@@ -222,27 +222,8 @@ def test_imports_and_exports_carry_districts(home, tmp_path):
     assert "admin2_name" in sites.stdout.splitlines()[0]
 
 
-def test_the_app_draws_districts_and_disputed_territories(home, monkeypatch):
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import AppTest
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-    def page(path: str, **params: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-        for k, v in params.items():
-            at.query_params[k] = v
-        at.run()
-        at.switch_page(path).run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
+def test_the_app_draws_districts_and_disputed_territories(home, app_page):
+    page = app_page
     at = page("pages/map.py", layers="boundaries,disputed")
     assert any("need district boundaries" in i.value for i in at.info)  # nothing installed yet
     boundary_sets.install([str(ADM1), str(ADM2)])
@@ -278,22 +259,9 @@ def test_agreement_of_the_embedded_default_with_ocha():
     assert ring["agreement"] >= 0.75 and ring["points"] > 2_500
 
 
-def test_the_map_page_by_district(home, monkeypatch):
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import AppTest
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+def test_the_map_page_by_district(home, app_page):
     boundary_sets.install([str(ADM1), str(ADM2)])
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-    at.query_params["layers"] = "boundaries,choropleth,events"
-    at.run()
-    at.switch_page("pages/map.py").run()
+    at = app_page("pages/map.py", layers="boundaries,choropleth,events")
     at.segmented_control(key="map_level").set_value("Districts").run()
     assert not at.exception, [e.value for e in at.exception]
     fig = json.loads(next(c for c in at.get("plotly_chart")

@@ -270,29 +270,10 @@ def test_cli_pull(replay, tmp_path):
 
 
 @pytest.fixture
-def data_page(monkeypatch, tmp_path):
-    """The Data page through streamlit.testing, on a store of its own (see test_app.py for the
-    PagesManager detail)."""
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import AppTest
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+def data_page(app_page, monkeypatch, tmp_path):
+    """The Data page through streamlit.testing, on a store of its own."""
     monkeypatch.setenv("GEO_STORE", str(tmp_path / "store"))
-
-    def open_page() -> AppTest:
-        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
-        at.run()
-        at.switch_page("pages/data.py").run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return open_page
+    return lambda: app_page("pages/data.py")
 
 
 def test_the_data_page_pulls_when_the_operator_allows_writes(replay, data_page, monkeypatch,
