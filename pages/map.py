@@ -43,7 +43,7 @@ with map_area:
                           config={"displaylogo": False, "scrollZoom": True})
         left.caption("Click an event to read its record below; click a governorate (or "
                      "shift-click several) to filter every page to it. Layers are under **Map "
-                     "layers** in the sidebar. Base map: Natural Earth, GeoNames.")
+                     "layers** in the sidebar. Base map: Natural Earth; GeoNames and SimpleMaps (CC BY 4.0).")
         with right:
             st.markdown("**Latest events** (newest first)")
             latest = aggregate.feed(events)

@@ -245,7 +245,8 @@ def test_the_app_draws_districts_and_disputed_territories(home, app_page):
 def test_agreement_of_the_embedded_default_with_ocha():
     """Issue 13 part 4's figures, measured (data/README.md states them): the embedded lines
     against OCHA's on a 0.02° grid, over Iraq and within 60 km of central Baghdad. The floor is
-    today's value, so a regression fails; the target is 90 % within 60 km."""
+    today's value, so a regression fails (the issue's 90 % is out of reach from registry data:
+    data/README.md says why)."""
     from geo.spatial.boundaries import load_admin1
     from geo.spatial.compare import BAGHDAD, agreement
 
@@ -255,8 +256,8 @@ def test_agreement_of_the_embedded_default_with_ocha():
     ring = agreement(load_admin1(), ocha, centre=BAGHDAD, radius_km=60)
     print(f"agreement with OCHA: Iraq {whole['agreement']:.1%} ({whole['points']} points), "
           f"within 60 km of Baghdad {ring['agreement']:.1%} ({ring['points']} points)")
-    assert whole["agreement"] >= 0.945 and whole["points"] > 100_000
-    assert ring["agreement"] >= 0.75 and ring["points"] > 2_500
+    assert whole["agreement"] >= 0.951 and whole["points"] > 100_000
+    assert ring["agreement"] >= 0.815 and ring["points"] > 2_500
 
 
 def test_the_map_page_by_district(home, app_page):

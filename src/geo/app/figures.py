@@ -79,7 +79,7 @@ def map_style(dark: bool = False, labels: pd.DataFrame | None = None) -> dict:
 
     return {"version": 8, "id": f"iraq-offline-{'dark' if dark else 'light'}", "name": "offline",
             "sources": {"context": {"type": "geojson", "data": CONTEXT_URL,
-                                    "attribution": "Natural Earth · GeoNames (CC BY 4.0)"},
+                                    "attribution": "Natural Earth · GeoNames, SimpleMaps (CC BY 4.0)"},
                         "labels": {"type": "geojson", "data": _label_features(labels)}},
             "glyphs": GLYPHS_URL, "layers": [
         {"id": "background", "type": "background", "paint": {"background-color": c["water"]}},

@@ -181,6 +181,34 @@ SITES = Schema(
     ),
 )
 
+PLACE_KINDS = ("populated place", "area", "dam", "airport", "military base", "border crossing",
+               "oil or gas field", "energy facility")
+
+PLACES = Schema(
+    name="places",
+    description="Curated gazetteer rows (data/curated/places.csv): towns, areas, dams and airports "
+                "the registry sources lack, with the source of each position, and other spellings "
+                "of places the gazetteer has (`same_as`, no position of their own).",
+    key="place_id",
+    paired_blank=(("longitude", "latitude"),),
+    fields=(
+        Field("place_id", "str", "Stable kebab-case identifier.", required=True),
+        Field("name", "str", "Usual English name.", required=True),
+        Field("aliases", "str", "Other spellings, '|'-separated (Latin and Arabic script)."),
+        Field("kind", "str", "Kind of place; `area` for mountains, lakes and regions (their "
+              "point is only representative).", required=True, allowed=PLACE_KINDS),
+        Field("country", "str", "ISO 3166-1 alpha-2 code (IQ for Iraq).", required=True),
+        replace(_LAT, required=False),
+        replace(_LON, required=False),
+        Field("same_as", "str", "place_id of a gazetteer place (geonames:ID, simplemaps:ID) "
+              "this row only adds spellings to; blank coordinates then."),
+        replace(_COORD_SOURCE, required=False),
+        *_source_fields(required=True),
+        Field("notes", "str", "What the place is and how precise its point is (own words).",
+              required=True),
+    ),
+)
+
 DEPLOYMENTS = Schema(
     name="deployments",
     description="Presence of foreign forces at a site over a period; planned and reported kept apart.",
@@ -302,5 +330,5 @@ EVENT_EXPORT_COLUMNS = [
 
 JOIN_COLUMNS = ("admin1_code", "admin1_name", "region", "coord_issue")
 
-ALL_SCHEMAS = {s.name: s for s in (EVENTS, SITES, DEPLOYMENTS, TROOP_LEVELS, TRANSITION,
+ALL_SCHEMAS = {s.name: s for s in (EVENTS, SITES, PLACES, DEPLOYMENTS, TROOP_LEVELS, TRANSITION,
                                     MILESTONES, ACTOR_FAMILIES)}

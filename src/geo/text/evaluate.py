@@ -63,3 +63,64 @@ def evaluate_geoparser(folder: Path) -> tuple[pd.DataFrame, dict[str, float]]:
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return table, {"precision": float(precision), "recall": float(recall), "f1": float(f1),
                    "mentions": float(gold)}
+
+
+WIRE_KINDS = ("town", "facility", "area")
+
+
+def _fits(expected: str, got: str) -> bool:
+    return got != "" and got in expected.split("|")
+
+
+def evaluate_wire(folder: Path) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Score the geoparser on wire-style passages (`passages.csv`, `labels.csv`; README there).
+
+    A labelled Iraqi place is found when a mention overlapping its span is placed in the
+    expected governorate (or region) and is not finer than the truth: a town point for an area
+    is wrong, an area-level point for a village is coarse but right. A mention placed in Iraq is
+    right when it is such a find, wrong otherwise: a wrong governorate, a wrong precision, a
+    place that must stay outside Iraq (kind `foreign`), or no labelled place at all. Mentions
+    placed outside Iraq count for neither. Returns one row per label and per unlabelled mention,
+    and recall and precision overall and per kind."""
+    passages = pd.read_csv(folder / "passages.csv", keep_default_na=False)
+    labels = pd.read_csv(folder / "labels.csv", keep_default_na=False, dtype={"precision": str})
+    rows = []
+    for pid, text in zip(passages["passage_id"], passages["text"], strict=True):
+        found = geoparse(text)
+        found = found.assign(area=found["admin1_code"].fillna("").astype(str),
+                             where=found["region"].fillna("").astype(str),
+                             prec=found["precision"].astype(str))
+        used = np.zeros(len(found), dtype=bool)
+        for lab in labels[labels["passage_id"] == pid].itertuples():
+            overlap = ((found["start"] < lab.end) & (found["end"] > lab.start)).to_numpy()
+            hit = found[overlap]
+            used |= overlap
+            in_iraq = hit[hit["where"] != "Outside Iraq"]
+            right = [(_fits(lab.expected, a) or _fits(lab.expected, w))
+                     and (lab.precision == "" or int(p) >= min(int(x) for x in lab.precision.split("|")))
+                     for a, w, p in zip(in_iraq["area"], in_iraq["where"], in_iraq["prec"], strict=True)]
+            rows.append({"passage_id": pid, "mention": lab.mention, "kind": lab.kind,
+                         "expected": lab.expected, "got": "; ".join(
+                             f"{m} -> {n} ({a or w}, {p})" for m, n, a, w, p in zip(
+                                 hit["mention"], hit["matched_name"], hit["area"], hit["where"],
+                                 hit["prec"], strict=True)),
+                         "found": lab.kind != "foreign" and any(right),
+                         "placed_in_iraq": len(in_iraq), "right_in_iraq": sum(right)})
+        for extra in found[~used].itertuples():
+            if extra.where != "Outside Iraq":
+                rows.append({"passage_id": pid, "mention": extra.mention, "kind": "unlabelled",
+                             "expected": "", "got": f"{extra.matched_name} ({extra.area or extra.where})",
+                             "found": False, "placed_in_iraq": 1, "right_in_iraq": 0})
+    table = pd.DataFrame(rows)
+    metrics: dict[str, float] = {}
+    for kind in (*WIRE_KINDS, "all"):
+        sub = table[table["kind"].isin(WIRE_KINDS if kind == "all" else (kind,))]
+        placed = sub["placed_in_iraq"].sum() + (table.loc[table["kind"].isin(
+            ("foreign", "unlabelled")), "placed_in_iraq"].sum() if kind == "all" else 0)
+        metrics[f"{kind}_places"] = float(len(sub))
+        metrics[f"{kind}_recall"] = float(sub["found"].mean()) if len(sub) else 1.0
+        metrics[f"{kind}_precision"] = float(sub["right_in_iraq"].sum() / placed) if placed else 1.0
+    foreign = table[table["kind"] == "foreign"]
+    metrics["foreign_kept_out"] = float((foreign["placed_in_iraq"] == 0).mean()) if len(foreign) else 1.0
+    metrics["unlabelled_in_iraq"] = float((table["kind"] == "unlabelled").sum())
+    return table, metrics

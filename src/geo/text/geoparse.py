@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 
 from geo.spatial import installed
+from geo.spatial.admin1_table import ADMIN1_ALIASES
 from geo.spatial.boundaries import load_admin1, load_regions
 from geo.spatial.join import assign_admin1
+from geo.text.gazetteer import AREA_LEVEL
 from geo.text.geocode import NameIndex, _rank, core_name, default_index
 from geo.text.names import normalise
 
@@ -34,7 +36,8 @@ _NOT_PLACES = {"iraq", "العراق"}  # the country itself is context, not a p
 # A place name followed by one of these words names an organisation, not the place.
 _ORGANISATION_WORDS = {"government", "regional", "company", "oil", "university", "council",
                        "ministry", "bank", "club", "brigade", "brigades", "forces", "police",
-                       "province's", "governor", "airways", "media", "tv", "news", "times"}
+                       "province's", "governor", "airways", "media", "tv", "news", "times",
+                       "resistance", "operations", "command", "health", "directorate"}
 
 
 def _next_word(text: str, end: int) -> str:
@@ -45,7 +48,7 @@ def _next_word(text: str, end: int) -> str:
 REGION_NAMES = {
     "kurdistan region": "Kurdistan Region", "kurdistan": "Kurdistan Region",
     "iraqi kurdistan": "Kurdistan Region", "kurdistan region of iraq": "Kurdistan Region",
-    "kri": "Kurdistan Region", "krg": "Kurdistan Region", "اقليم كوردستان": "Kurdistan Region",
+    "kri": "Kurdistan Region", "اقليم كوردستان": "Kurdistan Region",
     "اقليم كردستان": "Kurdistan Region", "كردستان": "Kurdistan Region",
     "federal iraq": "Federal Iraq",
 }
@@ -65,7 +68,12 @@ def _areas_for(district_set: str) -> pd.DataFrame:
     admin1 = load_admin1()
     for _, g in admin1.iterrows():  # 18 rows
         for name in {g.admin1_name, g.name_ar, g.name_ku, g.source_name}:
-            for suffix in ("", " governorate", " province"):
+            for suffix in ("", " governorate", " province", " region"):
+                rows.append((name + suffix, g.admin1_name, g.admin1_code, g.region))
+        # "Diwaniyah province", "Missan province": other spellings, only with the unit word
+        # (alone, most of them are the capital's name: the town wins)
+        for name in ADMIN1_ALIASES.get(g.admin1_code, ()):
+            for suffix in (" governorate", " province", " region"):
                 rows.append((name + suffix, g.admin1_name, g.admin1_code, g.region))
     pts = [pd.DataFrame({"key": regions["region"], "geom": regions.geometry.representative_point()}),
            pd.DataFrame({"key": admin1["admin1_name"],
@@ -119,9 +127,13 @@ def geoparse(text: str, index: NameIndex | None = None, admin1=None) -> pd.DataF
     sentence_start = cand["start"].map(lambda s: s == 0 or bool(re.search(r"[.!?\n]\s*$",
                                                                             text[max(0, s - 3):s])))
     ambiguous = (cand["words"] == 1) & cand["norm"].isin(_AMBIGUOUS_WORDS) & (sentence_start | ~capital)
+    # "Moqtada al-Sadr", "Abu Mahdi al-Muhandis": an article-name right after a capitalised
+    # word that does not start the sentence is a person's name, not a place
+    after_name = cand["start"].map(lambda s: bool(re.search(r"[A-Z][\w'’]+ $", text[max(0, s - 30):s])))
+    surname = cand["mention"].str.match(r"^(?:al|el|ar|as|an|ad|at|az|ash)-") & after_name & ~sentence_start
     area_only = cand["region_hit"].notna() & cand["place"].isna()
     ok = (cand["place"].notna() | cand["region_hit"].notna()) & (~latin | capital | area_only)
-    ok &= ~ambiguous & ~cand["norm"].isin(_NOT_PLACES)
+    ok &= ~ambiguous & ~surname & ~cand["norm"].isin(_NOT_PLACES)
     following = cand["end"].map(lambda e: _next_word(text, e))
     ok &= ~following.isin(_ORGANISATION_WORDS)  # "Basra Oil Company" is not Basra
     ok &= ~((cand["words"] == 1) & (cand["norm"].str.len() <= 2))
@@ -149,7 +161,8 @@ def geoparse(text: str, index: NameIndex | None = None, admin1=None) -> pd.DataF
                                   located["admin1_code"].astype(object).fillna(""))
     out["region"] = np.where(is_area, area["region"].fillna(""),
                              located["region"].astype(object).fillna(""))
-    wide = is_area | (rows["kind"].to_numpy() == "area")  # mountains, regions in the gazetteer
+    # mountains and regions in the gazetteer, and villages the events place only by their area
+    wide = is_area | rows["kind"].isin(["area", AREA_LEVEL]).to_numpy()
     out["precision"] = np.where(wide, AREA_PRECISION, PLACE_PRECISION)
     return out[OUTPUT_COLUMNS].reset_index(drop=True)
 
