@@ -26,6 +26,7 @@ from geo.spatial.join import assign_admin1
 OCHA = ROOT.parent / "shared" / "data" / "boundaries" / "ocha-cod-ab-irq"
 ADM1 = OCHA / "irq_admbnda_adm1_cso_20190603.geojson"
 ADM2 = OCHA / "irq_admbnda_adm2_cso_20190603.geojson"
+ADM3 = OCHA / "irq_admbnda_adm3_cso_20190603.geojson"
 pytestmark = pytest.mark.skipif(not OCHA.is_dir(), reason=f"OCHA boundaries not present ({OCHA})")
 
 
@@ -284,6 +285,25 @@ def test_an_installed_district_set_joins_the_geoparser(home):
     assert district["admin1_code"] == "IQ-AR"
     town = after[after["mention"] == "Makhmour"].iloc[0]
     assert town["precision"] == 2
+
+
+def test_installed_sub_districts_and_arabic_names_join_the_geoparser(home):
+    """Issue 14: with OCHA's three levels installed, district and sub-district names (English
+    and Arabic) are areas the geoparser finds; a bare name counts only capitalised, and a town
+    of the same name still wins."""
+    from geo.text.geoparse import geoparse
+
+    meta = boundary_sets.install([str(ADM1), str(ADM2), str(ADM3)])
+    assert meta["levels"] == ["admin1", "admin2", "admin3"] and meta["counts"]["admin3"] == 294
+    text = ("Drones hit Haji Omaran and the Bradost sub-district; shelling in قضاء سنجار and "
+            "ناحية برادوست. Fighters left Makhmour. A haji omaran is not a place.")
+    found = geoparse(text)
+    got = {m: (a, p) for m, a, p in zip(found["mention"], found["admin1_code"], found["precision"],
+                                         strict=True)}
+    assert got["Haji Omaran"] == ("IQ-AR", 3) and got["Bradost sub-district"] == ("IQ-AR", 3)
+    assert got["قضاء سنجار"] == ("IQ-NI", 3) and got["ناحية برادوست"] == ("IQ-AR", 3)
+    assert got["Makhmour"][1] == 2  # the town, not the district
+    assert "haji omaran" not in got
 
 
 def test_districts_come_out_as_ochas_polygons_say(home):

@@ -193,7 +193,27 @@ def _admin2(gdf: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame, where: str) -> gpd.
                         how="left")
         hit = hit[~hit.index.duplicated()]["admin1_code"]
         parent = hit if parent is None else parent.fillna(hit)
+    arabic = _column(gdf, "ADM2_AR")
     return gpd.GeoDataFrame({"admin2_code": code.to_numpy(), "admin2_name": names.to_numpy(),
+                             "admin2_name_ar": (arabic if arabic is not None else names.map(
+                                 lambda _: "")).to_numpy(),
+                             "admin1_code": parent.to_numpy()},
+                            geometry=gdf.geometry.to_numpy(), crs=gdf.crs)
+
+
+def _admin3(gdf: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame, where: str) -> gpd.GeoDataFrame:
+    """Sub-districts (nahiya): code, English and Arabic names, governorate by position."""
+    names = _column(gdf, "ADM3_EN", "shapeName", "name")
+    code = _column(gdf, "ADM3_PCODE", "shapeID")
+    if names is None or code is None:
+        raise BoundaryError(f"{where}: no sub-district name and code columns (ADM3_EN, ADM3_PCODE)")
+    arabic = _column(gdf, "ADM3_AR")
+    points = gpd.GeoDataFrame(geometry=gdf.geometry.representative_point(), crs=gdf.crs)
+    hit = gpd.sjoin(points, admin1[["admin1_code", "geometry"]], predicate="within", how="left")
+    parent = hit[~hit.index.duplicated()]["admin1_code"]
+    return gpd.GeoDataFrame({"admin3_code": code.to_numpy(), "admin3_name": names.to_numpy(),
+                             "admin3_name_ar": (arabic if arabic is not None else names.map(
+                                 lambda _: "")).to_numpy(),
                              "admin1_code": parent.to_numpy()},
                             geometry=gdf.geometry.to_numpy(), crs=gdf.crs)
 
@@ -261,7 +281,7 @@ def install(sources: list[str], title: str | None = None, licence: str | None = 
                                "file": f.name, "sha256": _sha256(f)})
                 for label, gdf in _layers(f):
                     level = detect_level(gdf)
-                    if level in (1, 2) and level not in levels:
+                    if level in (1, 2, 3) and level not in levels:
                         levels[level] = (label, _clean(gdf, label))
         if 1 not in levels:
             raise BoundaryError("no governorate (admin-1) layer among the inputs: OCHA files carry "
@@ -278,6 +298,14 @@ def install(sources: list[str], title: str | None = None, licence: str | None = 
                                          as_index=False)
             checks["admin2"] = check(admin1, admin2, "admin2_code", where2)
             tables["admin2"] = admin2
+        if 3 in levels:  # sub-districts: names for the geoparser, not a map level
+            where3, raw3 = levels[3]
+            admin3 = _admin3(raw3, admin1, where3)
+            if admin3["admin3_code"].duplicated().any():
+                admin3 = admin3.dissolve(["admin3_code", "admin3_name", "admin3_name_ar",
+                                          "admin1_code"], as_index=False)
+            checks["admin3"] = check(admin1, admin3, "admin3_code", where3)
+            tables["admin3"] = admin3
         meta = {
             "title": title or _guess_title(inputs), "licence": licence or _guess_licence(inputs),
             "date": source_date or _guess_date(inputs), "installed": date.today().isoformat(),

@@ -62,7 +62,8 @@ def active() -> str:
 
 
 def levels() -> tuple[str, ...]:
-    """The levels of the active set ("admin1", and "admin2" when it has districts)."""
+    """The levels of the active set ("admin1"; "admin2" with districts, "admin3" with
+    sub-districts, which only name areas for the geoparser)."""
     if active() != "installed":
         return ("admin1",)
     return tuple((metadata() or {}).get("levels", ["admin1"]))

@@ -57,7 +57,7 @@ REGION_NAMES = {
 def _areas() -> pd.DataFrame:
     """Regions, governorates and (with an installed district set) districts by every name we
     know them by, with a point inside each."""
-    meta = installed.metadata() if "admin2" in installed.levels() else None
+    meta = installed.metadata() if {"admin2", "admin3"} & set(installed.levels()) else None
     return _areas_for(meta.get("checksum", "") if meta else "")
 
 
@@ -78,22 +78,60 @@ def _areas_for(district_set: str) -> pd.DataFrame:
     pts = [pd.DataFrame({"key": regions["region"], "geom": regions.geometry.representative_point()}),
            pd.DataFrame({"key": admin1["admin1_name"],
                          "geom": admin1.geometry.representative_point()})]
-    admin2 = installed.load("admin2") if district_set else None
-    if admin2 is not None:  # "Makhmour district", "qadha of Sinjar": the district, not the town
-        region_of = dict(zip(admin1["admin1_code"], admin1["region"], strict=True))
-        for name, parent in zip(admin2["admin2_name"], admin2["admin1_code"], strict=True):
-            key = f"{name} district"
-            for raw in (key, f"{name} qadha", f"qadha of {name}", f"district of {name}"):
-                rows.append((raw, key, parent, region_of.get(parent, "")))
-        pts.append(pd.DataFrame({"key": admin2["admin2_name"] + " district",
-                                 "geom": admin2.geometry.representative_point()}))
-    table = pd.DataFrame(rows, columns=["raw", "name", "admin1_code", "region"])
+    table = pd.DataFrame(rows, columns=["raw", "name", "admin1_code", "region"]).assign(strict=False)
+    if district_set:
+        units, unit_pts = _installed_units(dict(zip(admin1["admin1_code"], admin1["region"],
+                                                    strict=True)))
+        units = units[~normalise(units["raw"]).isin(set(normalise(table["raw"])))]
+        table = pd.concat([table, units], ignore_index=True)
+        pts.append(unit_pts)
     table["norm"] = normalise(table["raw"])
     pts = pd.concat(pts).drop_duplicates("key")
     where = dict(zip(pts["key"], pts["geom"], strict=True))
     table["lat"] = table["name"].map(lambda n: where[n].y)
     table["lon"] = table["name"].map(lambda n: where[n].x)
     return table.drop_duplicates("norm").set_index("norm")
+
+
+_MARKAZ = re.compile(r"^markaz\s+", re.IGNORECASE)  # "Markaz Sinjar": the district's centre
+
+
+def _installed_units(region_of: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Districts and (when the set has them) sub-districts of the installed set by every name a
+    text uses: "Makhmour district", "qadha of Sinjar", "قضاء سنجار", "Bradost sub-district",
+    "ناحية سيدكان", and the bare English name ("Haji Omaran"), which counts only capitalised and
+    only where no town has the name. A name two units share is left out: it says neither."""
+    rows, pts = [], []
+    levels = installed.levels()
+    if "admin2" in levels:
+        admin2 = installed.load("admin2")
+        # sets installed before Arabic names were kept have none
+        arabic = admin2.get("admin2_name_ar", pd.Series("", index=admin2.index))
+        for name, ar, parent in zip(admin2["admin2_name"], arabic, admin2["admin1_code"], strict=True):
+            key, where = f"{name} district", region_of.get(parent, "")
+            rows += [(raw, key, parent, where, False) for raw in (
+                key, f"{name} qadha", f"qadha of {name}", f"district of {name}")]
+            rows += [(f"قضاء {ar}", key, parent, where, False)] if ar else []
+            rows.append((name, key, parent, where, True))
+        pts.append(pd.DataFrame({"key": admin2["admin2_name"] + " district",
+                                 "geom": admin2.geometry.representative_point()}))
+    if "admin3" in levels:
+        admin3 = installed.load("admin3")
+        admin3 = admin3[~admin3["admin3_name"].str.contains(_MARKAZ)]
+        for name, ar, parent in zip(admin3["admin3_name"], admin3["admin3_name_ar"],
+                                    admin3["admin1_code"], strict=True):
+            key, where = f"{name} sub-district", region_of.get(parent, "")
+            rows += [(raw, key, parent, where, False) for raw in (
+                key, f"{name} subdistrict", f"{name} nahiya", f"nahiya of {name}",
+                f"sub-district of {name}")]
+            rows += [(f"ناحية {ar}", key, parent, where, False)] if ar else []
+            rows.append((name, key, parent, where, True))
+        pts.append(pd.DataFrame({"key": admin3["admin3_name"] + " sub-district",
+                                 "geom": admin3.geometry.representative_point()}))
+    units = pd.DataFrame(rows, columns=["raw", "name", "admin1_code", "region", "strict"])
+    norm = normalise(units["raw"])
+    shared = units.assign(norm=norm).groupby("norm")["name"].transform("nunique") > 1
+    return units[~shared.to_numpy()], pd.concat(pts) if pts else pd.DataFrame(columns=["key", "geom"])
 
 
 def _candidates(text: str) -> pd.DataFrame:
@@ -131,7 +169,10 @@ def geoparse(text: str, index: NameIndex | None = None, admin1=None) -> pd.DataF
     # word that does not start the sentence is a person's name, not a place
     after_name = cand["start"].map(lambda s: bool(re.search(r"[A-Z][\w'’]+ $", text[max(0, s - 30):s])))
     surname = cand["mention"].str.match(r"^(?:al|el|ar|as|an|ad|at|az|ash)-") & after_name & ~sentence_start
-    area_only = cand["region_hit"].notna() & cand["place"].isna()
+    # a region or governorate may be written in lower case ("the kurdistan region"); a bare
+    # district or sub-district name may not
+    area_only = (cand["region_hit"].notna() & cand["place"].isna()
+                 & ~cand["norm"].map(areas["strict"]).eq(True))
     ok = (cand["place"].notna() | cand["region_hit"].notna()) & (~latin | capital | area_only)
     ok &= ~ambiguous & ~surname & ~cand["norm"].isin(_NOT_PLACES)
     following = cand["end"].map(lambda e: _next_word(text, e))
