@@ -56,6 +56,9 @@ ui.table(status, "dep_status_table", newest_first="reported_as_of",
                   "personnel", "personnel_qualifier", "planned_status", "planned_by",
                   "source_publisher", "source_url", "site_id"])
 
+st.subheader("Site exposure: attacks around each site, before and after each status change")
+ui.exposure_section(data, f, sites)
+
 st.subheader("Sites: Kurdistan Region or federal Iraq")
 membership = pd.DataFrame(sites[["name", "kind", "admin1_name", "region", "geo_precision",
                                  "coord_source"]]).sort_values(["region", "name"])

@@ -36,6 +36,8 @@ with map_area:
         select = ui.select_districts_from_map if districts else ui.select_governorates_from_map
         if note:
             st.info(note, icon="🔲")
+        if "alerts" in f.layers:
+            ui.alerts_caption(data, ui.surge_alerts(data, f, districts))
         left, right = st.columns([3, 1])
         left.plotly_chart(fig, key="main_map",
                           on_select=lambda: select("main_map"),

@@ -31,6 +31,8 @@ if troops is not None:
     c4.caption(ui.md_escape(f"{story.troop_figure(troops)}, {troops['as_of_date']:%d %b %Y} "
                             f"({troops['source_publisher']})"))
 
+ui.alerts_caption(data, ui.surge_alerts(data, f))
+
 left, right = st.columns([5, 6])
 with left:
     st.plotly_chart(ui.cached_figure("overview_map", lambda: figures.overview_map(

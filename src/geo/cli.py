@@ -81,6 +81,89 @@ def cmd_locate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _analysis_events(args: argparse.Namespace, admin1):  # -> pandas.DataFrame
+    """The curated events, plus the imported ones of `--store` (as the app shows them)."""
+    import pandas as pd
+
+    from geo.sources.attribution import join
+    from geo.sources.curated import load
+
+    events = load("events", admin1).data
+    if getattr(args, "store", None) is not None:
+        from geo.data.store import read_events, store_dir
+
+        path = store_dir(args.store)
+        if not path.is_dir():
+            raise UserError(f"{path}: no such event store")
+        stored = read_events(path)
+        if len(stored):
+            events = pd.concat([events, join(stored, admin1)], ignore_index=True)
+    return events
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from geo.app.alerts import ALERT_COLUMNS, alerts
+    from geo.spatial.boundaries import load_configured_admin2
+
+    admin1 = _admin1(args)
+    events = _analysis_events(args, admin1)
+    areas = admin1[["admin1_code", "admin1_name"]]
+    if args.level == "district":
+        admin2 = load_configured_admin2()
+        if admin2 is None:
+            raise UserError("--level district needs an installed district set "
+                            "(`geo boundaries install`, see README)")
+        from geo.sources.attribution import with_districts
+
+        events = with_districts(events, admin2).assign(admin1_code=lambda e: e["admin2_code"])
+        areas = pd.DataFrame({"admin1_code": admin2["admin2_code"], "admin1_name": admin2["admin2_name"]})
+    table = alerts(events, pd.DataFrame(areas), args.as_of)
+    if args.level == "district":
+        table = table.rename(columns={"admin1_code": "admin2_code", "admin1_name": "admin2_name"})
+    start, end = table.attrs["window"]
+    b0, b1 = table.attrs["baseline"]
+    last = pd.to_datetime(events["event_date"]).max()
+    print(f"geo alerts: last 4 weeks {start:%Y-%m-%d} to {end:%Y-%m-%d}, baseline {b0:%Y-%m-%d} to "
+          f"{b1:%Y-%m-%d}; {int((table['flag'] != '').sum())} flagged", file=sys.stderr)
+    if pd.notna(last) and end > last:
+        print(f"geo alerts: the events end on {last:%Y-%m-%d}: the days after are missing from "
+              "the data, not quiet", file=sys.stderr)
+    cols = ALERT_COLUMNS if args.level != "district" else ["admin2_code", "admin2_name", *ALERT_COLUMNS[2:]]
+    table[cols].to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
+def cmd_exposure(args: argparse.Namespace) -> int:
+    from geo.app.exposure import EXPOSURE_COLUMNS, RADII_KM, exposure
+    from geo.sources.curated import load
+
+    admin1 = _admin1(args)
+    events = _analysis_events(args, admin1)
+    sites = load("sites", admin1).data
+    deployments = load("deployments", admin1).data
+    known = set(deployments["site_id"])
+    unknown = sorted(set(args.site or ()) - known)
+    if unknown:
+        raise UserError(f"--site {', '.join(unknown)}: not a site with deployment rows; choose "
+                        f"from {', '.join(sorted(known))}")
+    radii = tuple(sorted(set(args.radius))) if args.radius else RADII_KM
+    table = exposure(events, sites, deployments, radii, args.site)
+    table[EXPOSURE_COLUMNS].to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
+def _radius(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a distance in km") from exc
+    if not 0 < value <= 500:
+        raise argparse.ArgumentTypeError(f"{text!r}: a radius must be more than 0 and at most 500 km")
+    return value
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from geo.data.export import BINARY_FORMATS, export_frame, to_csv_text, write
     from geo.sources.curated import load
@@ -425,6 +508,33 @@ def build_parser() -> argparse.ArgumentParser:
                        "installed district set: `geo boundaries install`).")
     p.add_argument("points", nargs="+", type=_latlon, metavar="LAT,LON")
     p.set_defaults(func=cmd_locate)
+
+    p = sub.add_parser("alerts", parents=[common], help="surge alerts per governorate (or district)",
+                       description="Print admin1_code,admin1_name,last_4w,baseline_4w_mean,ratio,"
+                       "p_value,flag: violent events in the 4 weeks to --as-of against the 4-week "
+                       "mean of the 52 weeks before, with ACLED's rule (at least twice the mean, "
+                       "where the mean is at least one) and a tail probability for small counts "
+                       "(docs/analyst_tools.md). The window and baseline dates go to standard error.")
+    p.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD",
+                   help="last day of the 4-week window (default: the last event's date)")
+    p.add_argument("--level", choices=["governorate", "district"], default="governorate",
+                   help="district needs an installed district set (columns admin2_code,admin2_name)")
+    p.add_argument("--store", metavar="DIR", help="also count the imported events of this store")
+    p.set_defaults(func=cmd_alerts)
+
+    p = sub.add_parser("exposure", parents=[common], help="attacks around each foreign-force site "
+                       "per reported status period", description="Print site_id,site_name,status,"
+                       "period_start,period_end,days,radius_km,attacks,attacks_per_30d,"
+                       "rate_ratio_vs_previous,ci_low,ci_high,note: attacks on US/coalition and "
+                       "diplomatic sites within each radius (and in the site's governorate, "
+                       "radius_km=governorate) per period of the site's reported status, and the "
+                       "rate ratio against the previous period with its exact 95 % interval "
+                       "(docs/analyst_tools.md).")
+    p.add_argument("--radius", type=_radius, action="append", metavar="KM",
+                   help="ring radius in km (repeatable; default 10, 25 and 50)")
+    p.add_argument("--site", action="append", metavar="ID", help="only this site (repeatable)")
+    p.add_argument("--store", metavar="DIR", help="also count the imported events of this store")
+    p.set_defaults(func=cmd_exposure)
 
     from geo.data.export import FORMATS
     from geo.sources.curated import DATASETS

@@ -22,9 +22,9 @@ from pyproj import Geod
 
 from geo.app import aggregate
 from geo.app import direction as d
+from geo.app.direction import ATTACKS, DIRECTIONS
 from geo.app.direction import COLORS as DIRECTION_COLORS
 from geo.app.direction import COLUMN as DIRECTION
-from geo.app.direction import DIRECTIONS
 from geo.spatial import context, lod
 
 IRAQ_BOUNDS = {"west": 38.79, "east": 48.57, "south": 29.06, "north": 37.38}
@@ -276,6 +276,26 @@ def disputed_trace(districts: gpd.GeoDataFrame) -> go.Choroplethmap:
         name="Disputed territories (Article 140, UNAMI 2009)", showlegend=True)
 
 
+ALERT_COLOR = "#CC79A7"  # Okabe-Ito reddish purple: apart from the disputed orange and the events
+
+
+def alert_trace(flagged: gpd.GeoDataFrame) -> go.Choroplethmap:
+    """Governorates (or districts) with a surge alert: outlined and lightly filled; hover says
+    the counts and which flag."""
+    codes = flagged["admin1_code"].astype(str).tolist()
+    text = [f"{n}: {int(last)} violent events in the last 4 weeks against {mean:.1f} a 4-week "
+            f"period in the year before ({flag})" for n, last, mean, flag in zip(
+                plain(flagged["admin1_name"]), flagged["last_4w"], flagged["baseline_4w_mean"],
+                flagged["flag"], strict=True)]
+    return go.Choroplethmap(
+        geojson=_geojson(flagged.assign(admin1_code=codes), "admin1_code"),
+        featureidkey="properties.admin1_code", locations=codes, z=[1] * len(codes),
+        colorscale=[[0, ALERT_COLOR], [1, ALERT_COLOR]], showscale=False,
+        marker={"opacity": 0.25, "line": {"width": 2.4, "color": ALERT_COLOR}},
+        customdata=np.stack([text], axis=1), hovertemplate="%{customdata[0]}<extra></extra>",
+        name="Surge alert (last 4 weeks)", showlegend=True)
+
+
 def _shading(dark: bool) -> dict[str, str]:
     return {"Kurdistan Region": REGION_COLORS["Kurdistan Region"],
             "Federal Iraq": _CONTEXT_COLORS[dark]["iraq"]}
@@ -450,7 +470,8 @@ def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.
                 rings_km: tuple[float, ...] = (), personnel: pd.Series | None = None,
                 height: int = 620, width: int | None = None, dark: bool = False,
                 point_limit: int = lod.POINT_LIMIT, bounds: dict[str, float] | None = None,
-                legend_columns: int = 2, disputed: gpd.GeoDataFrame | None = None) -> go.Figure:
+                legend_columns: int = 2, disputed: gpd.GeoDataFrame | None = None,
+                alerts: gpd.GeoDataFrame | None = None) -> go.Figure:
     """The map with the requested layers, drawn bottom to top. `width` is the expected width in
     pixels: the centre and zoom are chosen so that `bounds` (Iraq by default) fit; Plotly itself
     fills the container. Above `point_limit` events, events and density are drawn from grid
@@ -475,6 +496,8 @@ def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.
         fig.add_trace(region_outline_trace(regions, dark))
     if "disputed" in layers and disputed is not None and len(disputed):
         fig.add_trace(disputed_trace(disputed))
+    if "alerts" in layers and alerts is not None and len(alerts):
+        fig.add_trace(alert_trace(alerts))
     if "density" in layers and len(events):
         fig.add_trace(density_trace(events) if cells is None else cell_density_trace(cells, size))
     if "rings" in layers and rings_km and len(sites):
@@ -531,14 +554,15 @@ def map_page_figure(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events:
                     metric: str = "events", rings_km: tuple[float, ...] = (50, 100),
                     width: int = 900, dark: bool = False, height: int = 520,
                     bounds: dict[str, float] | None = None, legend_columns: int = 2,
-                    disputed: gpd.GeoDataFrame | None = None) -> go.Figure:
+                    disputed: gpd.GeoDataFrame | None = None,
+                    alerts: gpd.GeoDataFrame | None = None) -> go.Figure:
     """Everything the Map page draws for a filtered set of events (the app and `geo bench`)."""
     table = aggregate.admin1_table(events, sites, admin1)
     return layered_map(admin1, regions, events, sites, layers, table=table, metric=metric,
                        metric_label=aggregate.METRICS[metric], rings_km=rings_km,
                        personnel=aggregate.latest_personnel(deployments), width=width, dark=dark,
                        height=height, bounds=bounds, legend_columns=legend_columns,
-                       disputed=disputed)
+                       disputed=disputed, alerts=alerts)
 
 
 def overview_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame | None = None,
@@ -747,13 +771,16 @@ def transition_timeline(transition: pd.DataFrame, today: pd.Timestamp | None = N
     return fig
 
 
+STATUS_COLORS = {"present": OKABE_ITO[2], "reduced": OKABE_ITO[0], "handed over": OKABE_ITO[4],
+                 "withdrawn": OKABE_ITO[5], "unknown": "#999999"}
+
+
 def site_status_chart(deployments: pd.DataFrame) -> go.Figure:
     """Every dated report about a site as a dot: where the data says forces were, and when."""
     dep = deployments.assign(when=deployments["as_of_date"].fillna(deployments["end_date"])
                              .fillna(deployments["start_date"])).dropna(subset=["when"])
     dep = dep.sort_values(["region", "site_name"])
-    palette = {"present": OKABE_ITO[2], "reduced": OKABE_ITO[0], "handed over": OKABE_ITO[4],
-               "withdrawn": OKABE_ITO[5], "unknown": "#999999"}
+    palette = STATUS_COLORS
     fig = go.Figure()
     for (kind, status), grp in dep.groupby(["status_kind", "status"], sort=True):
         fig.add_scatter(x=grp["when"], y=plain(grp["site_name"] + " · " + grp["region"].astype(str)),
@@ -766,6 +793,43 @@ def site_status_chart(deployments: pd.DataFrame) -> go.Figure:
                                       "<br>%{customdata[0]}<extra></extra>")
     fig.update_layout(height=max(320, 26 * dep["site_name"].nunique() + 120),
                       margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h"})
+    return fig
+
+
+def exposure_timeline(periods: pd.DataFrame, attacks: pd.DataFrame, radii_km: tuple[float, ...],
+                      coverage: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> go.Figure:
+    """One site over time: its reported status as coloured bands, each attack within the
+    largest radius as a tick at its date and distance, the radii as dashed lines. Time outside
+    the events' coverage is greyed out: no tick there means no data, not no attack."""
+    fig = go.Figure()
+    for row in periods.itertuples():  # a few periods per site
+        color = STATUS_COLORS.get(row.status, "#999999")
+        fig.add_vrect(x0=row.period_start, x1=pd.Timestamp(row.period_end) + pd.Timedelta(days=1),
+                      fillcolor=color, opacity=0.18, line_width=0, layer="below")
+        fig.add_scatter(x=[row.period_start], y=[None], mode="markers", name=f"{row.status} (reported)",
+                        marker={"color": color, "size": 12, "symbol": "square", "opacity": 0.5},
+                        hoverinfo="skip")
+    if coverage is not None and len(periods):
+        first = pd.Timestamp(min(periods["period_start"]))
+        if first < coverage[0]:
+            fig.add_vrect(x0=first, x1=coverage[0], fillcolor="#BBBBBB", opacity=0.35,
+                          line_width=0, layer="below")
+    top = max(radii_km) if radii_km else 50
+    for r in radii_km:
+        fig.add_hline(y=r, line_dash="dot", line_color="#777777", line_width=1,
+                      annotation_text=f"{r:g} km", annotation_position="top left")
+    if len(attacks):
+        fig.add_scatter(
+            x=attacks["event_date"], y=attacks["distance_km"], mode="markers",
+            name="Attack on US/coalition or diplomatic site",
+            marker={"symbol": "line-ns-open", "size": 14, "line": {"width": 2},
+                    "color": DIRECTION_COLORS[ATTACKS]},
+            customdata=np.stack([plain(attacks["location"]), attacks["distance_km"]], axis=1),
+            hovertemplate="%{x|%d %b %Y}: %{customdata[0]}<br>%{customdata[1]} km from the "
+                          "site<extra></extra>")
+    fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      legend={"orientation": "h", "y": -0.2},
+                      yaxis={"title": "km from the site", "range": [0, top * 1.08]})
     return fig
 
 

@@ -24,9 +24,8 @@ from geo.data.schemas import (
 from geo.data.textops import per_value
 
 REGION_CHOICES = ("Federal Iraq", "Kurdistan Region", "Outside Iraq", NOT_ATTRIBUTABLE)
-LAYERS = ("boundaries", "regions", "disputed", "choropleth", "events", "density", "sites", "rings",
-          "labels",
-          "basemap")
+LAYERS = ("boundaries", "regions", "disputed", "alerts", "choropleth", "events", "density", "sites",
+          "rings", "labels", "basemap")
 DEFAULT_LAYERS = ("boundaries", "regions", "events", "sites", "labels")
 _MAX_ACTOR_QUERY = 100
 # Quick ranges of the date filter. 27 Sep 2024 is the US–Iraq joint statement that set the two

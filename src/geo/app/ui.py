@@ -24,7 +24,7 @@ from geo.app import aggregate, coverage, direction, figures, filters
 from geo.app import story as narrative
 from geo.app.direction import DIRECTIONS
 from geo.app.filters import LAYERS, Filter
-from geo.data.export import export_frame
+from geo.data.export import export_frame, to_csv_text
 from geo.data.schemas import (
     ATTRIBUTIONS,
     DISPUTED,
@@ -54,6 +54,7 @@ LAYER_LABELS = {
     "rings": "Rings around sites (attack ranges)", "labels": "Governorate labels",
     "basemap": "OpenStreetMap basemap (online only)",
     "disputed": "Disputed territories (Article 140 districts)",
+    "alerts": "Surge alerts (last 4 weeks against the year before)",
 }
 
 
@@ -653,10 +654,12 @@ def main_map(data: Data, f: Filter, events: pd.DataFrame, sites: pd.DataFrame, m
     polys = data.admin1
     if districts and data.admin2 is not None:
         polys, events, sites = district_view(data, events, sites)
+    surges = flagged_areas(data, surge_alerts(data, f, districts), districts) \
+        if "alerts" in layers else None
     fig = cached_figure("main_map", lambda: figures.map_page_figure(
         polys, data.regions, events, sites, data.deployments, layers, metric, rings_km,
         dark=is_dark(), bounds=map_bounds(data, f, events), disputed=disputed_areas(data),
-        **map_size(width, height)),
+        alerts=surges, **map_size(width, height)),
         metric, rings_km, layers, width, height, districts)
     return fig, lod_note(fig, len(events))
 
@@ -731,6 +734,102 @@ def story(events: pd.DataFrame, data: Data, f: Filter) -> None:
         with column.container(border=True, key=f"phase_{phase.phase}"):
             st.markdown(f"**Phase {phase.phase} · {md_escape(phase.area)}** — {deadline}")
             st.caption(md_escape(f"{phase.outcome} (source: {phase.source_publisher})"))
+
+
+def surge_alerts(data: Data, f: Filter, districts: bool = False) -> pd.DataFrame:
+    """Surge alerts for the filter (`geo.app.alerts`): every criterion but the dates (the
+    baseline needs the year before), as of the filter's end or the last event. With
+    `districts`, per district of the installed set, under the governorate column names."""
+    fkey = tuple(sorted(filters.to_query_params(replace(f, start=None, end=None,
+                                                        layers=())).items()))
+    cover = events_coverage(data)
+    end = min(pd.Timestamp(f.end), cover[1]) if f.end and cover else (cover[1] if cover else None)
+    return _surge_alerts(data_version(), fkey, end, districts and data.admin2 is not None,
+                         _data=data, _f=replace(f, start=None, end=None))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _surge_alerts(version: tuple, fkey: tuple, as_of: pd.Timestamp | None, districts: bool, *,
+                  _data: Data, _f: Filter) -> pd.DataFrame:
+    from geo.app.alerts import alerts
+
+    cols = ["event_date", "event_type", "sub_event_type", "admin1_code"]
+    if districts:
+        events = district_view(_data, filters.apply(_data.events, _f), _data.sites.iloc[:0])[1]
+        areas = district_polygons(_data)
+    else:
+        events = filters.apply(_data.events, _f, columns=cols)
+        areas = _data.admin1
+    table = alerts(events, pd.DataFrame(areas[["admin1_code", "admin1_name"]]), as_of)
+    return table
+
+
+def flagged_areas(data: Data, table: pd.DataFrame, districts: bool = False) -> gpd.GeoDataFrame:
+    """The polygons of the flagged areas with their alert columns (the Map's alerts layer)."""
+    polys = district_polygons(data) if districts and data.admin2 is not None else data.admin1
+    flagged = table[table["flag"] != ""].drop(columns="admin1_name")
+    return polys[["admin1_code", "admin1_name", "geometry"]].merge(flagged, on="admin1_code")
+
+
+def alerts_caption(data: Data, table: pd.DataFrame) -> None:
+    """One paragraph: the window, the flagged areas with their counts, and a warning when the
+    window runs past the data (missing is not quiet)."""
+    start, end = table.attrs["window"]
+    flagged = table[table["flag"] != ""]
+    if flagged.empty:
+        said = "no governorate flagged"
+    else:
+        said = "; ".join(f"{n} {int(last)} violent events against {mean:.1f} ({flag})" for n, last, mean, flag
+                         in zip(flagged["admin1_name"], flagged["last_4w"],
+                                flagged["baseline_4w_mean"], flagged["flag"], strict=True))
+    st.markdown(md_escape(f"Surge alerts, 4 weeks to {end:%d %b %Y} against the 4-week mean of "
+                          f"the 52 weeks before: {said}."),
+                help="ACLED rule: at least twice the year's 4-week mean, where that mean is at "
+                     "least one event. Unlikely at baseline: a negative binomial (or Poisson) "
+                     "tail probability below 1 %, which also speaks for small counts. Violent "
+                     "events only (no peaceful protests). Method: docs/analyst_tools.md.")
+    today = pd.Timestamp.today().normalize()
+    if end < today - pd.Timedelta(days=7):
+        st.caption(f"These are the data's last 4 weeks: the events end on {end:%d %b %Y}, and "
+                   f"the {(today - end).days} days since are missing, not quiet.")
+
+
+EXPOSURE_RADII = (10, 25, 50, 100)
+
+
+def exposure_section(data: Data, f: Filter, sites: pd.DataFrame) -> None:
+    """Deployments page: one site's status periods with the attacks around it (figure), and
+    the exposure table of every period and radius (`geo exposure` prints the same)."""
+    from geo.app import exposure
+
+    placed = sites.dropna(subset=["latitude", "longitude"])
+    with_rows = placed[placed["site_id"].isin(data.deployments["site_id"])].sort_values("name")
+    if with_rows.empty:
+        st.info("No foreign-force site with a position matches the filter.")
+        return
+    names = dict(zip(with_rows["site_id"], with_rows["name"], strict=True))
+    c1, c2 = st.columns([3, 2])
+    site_id = c1.selectbox("Site", list(names), format_func=names.get, key="exp_site")
+    radii = tuple(sorted(c2.multiselect("Radii (km)", EXPOSURE_RADII, default=[10, 25, 50],
+                                        key="exp_radii") or [25]))
+    events = filters.apply(data.events, replace(f, start=None, end=None, admin1=(), regions=(),
+                                                jurisdictions=(), admin2=()))
+    rows = exposure.exposure(events, data.sites, data.deployments, radii, [site_id])
+    site = with_rows.set_index("site_id").loc[site_id]
+    periods = rows.drop_duplicates("period_start")[["status", "period_start", "period_end"]]
+    near = exposure.attacks_near(events, site, max(radii))
+    cover = events_coverage(data)
+    st.plotly_chart(figures.exposure_timeline(periods, near, radii, cover), key="exp_timeline",
+                    config={"displaylogo": False})
+    st.caption("Bands: the site's reported status (plans are not counted). Ticks: attacks on "
+               "US/coalition and diplomatic sites at their distance from the site. Each row below "
+               "compares a period's attack rate with the period before, with an exact 95 % "
+               "interval; the note says when counts are too small to conclude. The place filters "
+               "do not apply here (the rings cross governorate lines); the other filters do.")
+    table(rows.drop(columns=["site_id"]), "exp_table")
+    st.download_button("Download the exposure table (CSV)", to_csv_text(rows),
+                       file_name=f"iraq_site_exposure_{site_id}.csv", mime="text/csv",
+                       key="exp_download")
 
 
 def boundary_caveat() -> None:
