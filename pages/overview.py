@@ -3,7 +3,7 @@ and the timeline by direction of violence with the key dates."""
 
 import streamlit as st
 
-from geo.app import aggregate, direction, figures, filters, story, ui
+from geo.app import aggregate, brief, direction, figures, filters, story, ui
 
 data = ui.get_data()
 f = st.session_state["filter"]
@@ -47,4 +47,11 @@ with right:
                         data, aggregate.timeline(events, step, by=direction.COLUMN),
                         by=direction.COLUMN), step), key="overview_timeline",
                     config={"displaylogo": False})
+st.download_button("Download a printable brief of this view (HTML)",
+                   lambda: brief.brief_html(data, f), file_name=f"iraq_brief_{filters.slug(f)}.html",
+                   mime="text/html", key="ov_brief",
+                   help="The story, transition status, a static map, the timeline, top actors, "
+                        "surge alerts, site exposure, the filtered events and every source, in one "
+                        "file that reads offline with no script. Print it to PDF from the browser, "
+                        "or run `geo brief --out brief.pdf`.")
 ui.boundary_caveat()

@@ -177,3 +177,45 @@ def test_bench_times_the_analyst_tools(geo_cli):
     res = geo_cli("bench", "--sizes", "3000", "--cases", "analyst")
     assert res.returncode == 0, res.stderr
     assert "alerts.per_governorate" in res.stdout and "exposure.sites_x_rings" in res.stdout
+
+
+def test_brief_html_reads_offline_and_cites_its_sources(geo_cli, tmp_path):
+    out = tmp_path / "brief.html"
+    res = geo_cli("brief", "--out", str(out), "--query", "start=2025-01-01&gov=IQ-BG")
+    assert res.returncode == 0, res.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "<script" not in text.lower() and 'src="http' not in text  # nothing to run or fetch
+    assert "@font-face" in text and "base64," in text  # the font travels with the file
+    for heading in ("What the data says", "Transition of the coalition mission", "Map",
+                    "Timeline", "Top actors", "Surge alerts", "Site exposure", "Events",
+                    "Sources cited"):
+        assert f"<h2>{heading}" in text, heading
+    assert text.count("<svg") >= 2 and "بغداد" in text  # static map and timeline; Arabic names
+    assert "governorates: Baghdad" in text
+    assert text.count("<li>") >= 10 and 'href="https://' in text
+    bad = geo_cli("brief", "--out", str(tmp_path / "b.html"), "--query", "gov=XX")
+    assert bad.returncode == 2 and "gov: ignored 'XX'" in bad.stderr
+
+
+def test_brief_escapes_text_from_the_data():
+    from geo.app.brief import _table
+
+    frame = pd.DataFrame({"notes": ["<img src=x onerror=alert(1)>"], "url": ["javascript:alert(1)"],
+                          "pub": ["Evil"]})
+    html_text = _table(frame, {"notes": "Notes", "pub": "Source"}, links={"pub": "url"})
+    assert "<img" not in html_text and "&lt;img" in html_text
+    assert "javascript:" not in html_text  # only http(s) links are kept
+
+
+@pytest.mark.skipif(__import__("shutil").which("chromium") is None, reason="Chromium not installed")
+def test_brief_pdf_has_its_fonts_embedded(geo_cli, tmp_path):
+    out = tmp_path / "brief.pdf"
+    res = geo_cli("brief", "--out", str(out), "--from", "2026-01-01")
+    assert res.returncode == 0, res.stderr
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF") and b"/FontFile2" in data
+
+
+def test_overview_offers_the_brief(app_page):
+    at = app_page("pages/overview.py")
+    assert any(b.label.startswith("Download a printable brief") for b in at.get("download_button"))

@@ -154,6 +154,37 @@ def cmd_exposure(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_brief(args: argparse.Namespace) -> int:
+    from urllib.parse import parse_qs
+
+    from geo.app import brief, filters
+    from geo.app.dataset import load_data
+    from geo.data.atomic import write_atomic
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".html", ".htm", ".pdf"):
+        raise UsageError(f"--out {out}: the brief is written as .html or .pdf")
+    data = load_data(Path(args.store) if args.store else None)
+    params = {k: v for k, v in parse_qs(args.query or "", keep_blank_values=True).items()}
+    for key, value in (("start", args.start), ("end", args.end)):
+        if value is not None:
+            params[key] = [value.isoformat()]
+    f, notices = filters.from_query_params(params, tuple(data.admin1["admin1_code"]))
+    if notices:
+        raise UsageError("--query: " + "; ".join(notices))
+    text = brief.brief_html(data, f)
+    if out.suffix.lower() == ".pdf":
+        try:
+            brief.write_pdf(text, out)
+        except RuntimeError as exc:
+            raise UserError(str(exc)) from None
+    else:
+        write_atomic(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    print(f"{out} ({out.stat().st_size:,} bytes; {filters.describe(f, data.admin1_names)})",
+          file=sys.stderr)
+    return 0
+
+
 def _radius(text: str) -> float:
     try:
         value = float(text)
@@ -535,6 +566,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--site", action="append", metavar="ID", help="only this site (repeatable)")
     p.add_argument("--store", metavar="DIR", help="also count the imported events of this store")
     p.set_defaults(func=cmd_exposure)
+
+    p = sub.add_parser("brief", help="a printable brief (HTML or PDF) of a filtered view",
+                       description="Write the story, transition status, a static map, the "
+                       "timeline, top actors, surge alerts, site exposure, the filtered events and "
+                       "every source cited as one self-contained HTML file (no script, font "
+                       "embedded) or a PDF (printed by Chromium). The filter is the app's: pass "
+                       "its link's query string with --query, e.g. --query 'start=2026-01-01&"
+                       "gov=IQ-BG&dir=Attacks on US/coalition and diplomatic sites'.")
+    p.add_argument("--out", required=True, metavar="FILE", help="brief.html or brief.pdf")
+    p.add_argument("--query", metavar="QS", help="the app's filter as a URL query string")
+    p.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD", help="first day")
+    p.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD", help="last day")
+    p.add_argument("--store", metavar="DIR", help="event store with imported events to include")
+    p.set_defaults(func=cmd_brief)
 
     from geo.data.export import FORMATS
     from geo.sources.curated import DATASETS

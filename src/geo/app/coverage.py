@@ -110,3 +110,15 @@ def readme_block(path: Path) -> str | None:
     text = path.read_text(encoding="utf-8")
     start, end = text.find(README_START), text.find(README_END)
     return text[start:end + len(README_END)] if start >= 0 and end > start else None
+
+
+LABELS = {"events": "events", "imported events": "imported events",
+                   "deployments": "deployments", "troop_levels": "troop levels"}
+
+
+def text(cover: pd.DataFrame) -> str:
+    """'Coverage: events 27 Dec 2019 – 20 Nov 2026 · deployments …': what the data spans, so
+    an empty stretch is not read as a quiet one."""
+    parts = [f"{LABELS[r.table]} {r.first:%d %b %Y} – {r.last:%d %b %Y}"
+             for r in cover.itertuples() if r.table in LABELS and pd.notna(r.first)]
+    return "Coverage: " + " · ".join(parts) if parts else "Coverage: no dated rows"

@@ -10,7 +10,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -20,8 +20,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from geo.app import aggregate, coverage, direction, figures, filters
+from geo.app import aggregate, dataset, figures, filters
 from geo.app import story as narrative
+from geo.app.coverage import text as coverage_text
+from geo.app.dataset import Data
+from geo.app.dataset import imported_coverage as _imported_coverage
+from geo.app.dataset import joined_imports as _joined_imports
 from geo.app.direction import DIRECTIONS
 from geo.app.filters import LAYERS, Filter
 from geo.data.export import export_frame, to_csv_text
@@ -35,16 +39,10 @@ from geo.data.schemas import (
 )
 from geo.data.store import EVENTS_FILE, read_events, store_dir, writes_allowed
 from geo.data.validate import HTTP_URL
-from geo.sources import attribution, disputed
-from geo.sources.curated import DATASETS, load
+from geo.sources import disputed
 from geo.spatial import installed, lod
 from geo.spatial.boundaries import (
     BOUNDARY_CAVEAT,
-    BoundaryError,
-    load_admin1,
-    load_configured_admin1,
-    load_configured_admin2,
-    load_regions,
 )
 
 LAYER_LABELS = {
@@ -56,29 +54,6 @@ LAYER_LABELS = {
     "disputed": "Disputed territories (Article 140 districts)",
     "alerts": "Surge alerts (last 4 weeks against the year before)",
 }
-
-
-@dataclass(frozen=True)
-class Data:
-    """Everything the pages show, loaded once per process."""
-
-    admin1: gpd.GeoDataFrame
-    regions: gpd.GeoDataFrame
-    events: gpd.GeoDataFrame
-    sites: gpd.GeoDataFrame  # foreign-force sites (with a deployment row), see aggregate
-    deployments: gpd.GeoDataFrame
-    troop_levels: pd.DataFrame
-    transition: pd.DataFrame
-    issues: pd.DataFrame
-    boundary_error: str | None
-    as_of: pd.Timestamp | None
-    milestones: pd.DataFrame
-    coverage: pd.DataFrame  # per table: rows, first and last reported date (geo.app.coverage)
-    admin2: gpd.GeoDataFrame | None = None  # districts, when an installed set has them
-
-    @property
-    def admin1_names(self) -> dict[str, str]:
-        return dict(zip(self.admin1["admin1_code"], self.admin1["admin1_name"], strict=True))
 
 
 def store_version(store: Path | None = None) -> float:
@@ -157,25 +132,6 @@ def _with_private(_shared: Data, shared_version: tuple, private: str, version: f
     return replace(shared, events=events, coverage=cover)
 
 
-def _joined_imports(imported: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame, label: str,
-                    admin2: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
-    """Stored events joined to the current boundaries (attribution kept), labelled, with the
-    derived columns every page reads. Every stored column comes along (low/high tolls, the
-    source's admin-1, attribution): the downloads carry what the store holds."""
-    joined = attribution.join(imported.drop(columns="geometry"), admin1, geometry=False,
-                              admin2=admin2)
-    out = gpd.GeoDataFrame(joined.assign(dataset=label), geometry=imported.geometry,
-                           crs=imported.crs)
-    out[aggregate.ATTACK_COLUMN] = aggregate.attacks_on_foreign_forces(out)
-    out[direction.COLUMN] = direction.direction(out)
-    return out
-
-
-def _imported_coverage(imported: pd.DataFrame) -> pd.DataFrame:
-    return coverage.coverage_table({"events": imported.assign(
-        event_date=pd.to_datetime(imported["event_date"]))})
-
-
 def _leave_legacy_pages_mode() -> None:
     """Until some session has run streamlit_app.py (which calls st.navigation), Streamlit treats
     the `pages/` folder as its legacy multipage layout and runs a page's file on its own: after
@@ -192,40 +148,8 @@ def _leave_legacy_pages_mode() -> None:
 
 @st.cache_resource(show_spinner="Loading data…", max_entries=2)
 def _load_data(version: float, boundaries: str = "") -> Data:
-    """One load per store version: files are read here and nowhere else (pages never do I/O)."""
-    try:
-        admin1, error = load_configured_admin1(), None
-    except BoundaryError as exc:  # a bad GEO_BOUNDARIES setting must not take the app down
-        admin1, error = load_admin1(), str(exc)
-    loaded = {name: load(name, admin1) for name in DATASETS}
-    admin2 = load_configured_admin2() if error is None else None
-    if admin2 is not None:
-        for name in ("events", "sites"):
-            loaded[name] = replace(loaded[name],
-                                   data=attribution.with_districts(loaded[name].data, admin2))
-    issues = pd.concat([x.issues.assign(dataset=name) for name, x in loaded.items()],
-                       ignore_index=True)
-    events = loaded["events"].data.assign(dataset="curated")
-    events[aggregate.ATTACK_COLUMN] = aggregate.attacks_on_foreign_forces(events)
-    events[direction.COLUMN] = direction.direction(events)  # once per load, not per filter
-    imported = read_events(store_dir())
-    if len(imported):
-        imported = _joined_imports(imported, admin1, "imported", admin2)
-        events = gpd.GeoDataFrame(pd.concat([events, imported], ignore_index=True),
-                                  geometry="geometry", crs=admin1.crs)
-    reported = {name: loaded[name].data[loaded[name].data["status_kind"] == "reported"]
-                for name in ("deployments", "troop_levels")}
-    as_of = aggregate.as_of((events, "event_date"), (reported["deployments"], "as_of_date"),
-                            (reported["troop_levels"], "as_of_date"))
-    tables = {name: loaded[name].data for name in coverage.DATE_COLUMNS}
-    cover = coverage.coverage_table(tables)
-    if len(imported):
-        cover = pd.concat([cover, _imported_coverage(imported).assign(table="imported events")],
-                          ignore_index=True)
-    sites = aggregate.foreign_force_sites(loaded["sites"].data, loaded["deployments"].data)
-    return Data(admin1, load_regions(), events, sites, loaded["deployments"].data,
-                loaded["troop_levels"].data, loaded["transition"].data, issues, error, as_of,
-                loaded["milestones"].data, cover, admin2)
+    """One load per store version and boundary set (`geo.app.dataset.load_data`)."""
+    return dataset.load_data()
 
 
 # ---------------------------------------------------------------- filter sidebar and URL
@@ -547,18 +471,6 @@ def http_links(urls: pd.Series) -> pd.Series:
 
 
 # ---------------------------------------------------------------- page furniture
-
-COVERAGE_LABELS = {"events": "events", "imported events": "imported events",
-                   "deployments": "deployments", "troop_levels": "troop levels"}
-
-
-def coverage_text(cover: pd.DataFrame) -> str:
-    """'Coverage: events 27 Dec 2019 – 20 Nov 2026 · deployments …': what the data spans, so
-    an empty stretch is not read as a quiet one."""
-    parts = [f"{COVERAGE_LABELS[r.table]} {r.first:%d %b %Y} – {r.last:%d %b %Y}"
-             for r in cover.itertuples() if r.table in COVERAGE_LABELS and pd.notna(r.first)]
-    return "Coverage: " + " · ".join(parts) if parts else "Coverage: no dated rows"
-
 
 def timeline_figure(data: Data, tl: pd.DataFrame, **kwargs) -> go.Figure:
     """A page's timeline: the key dates and milestones, and the data's coverage shaded; the
