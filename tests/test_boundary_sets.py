@@ -315,3 +315,21 @@ def test_districts_come_out_as_ochas_polygons_say(home):
     got = assign_admin2(points.drop(columns="geometry"), installed.load("admin2"))
     assert len(points) >= 400
     assert (got["admin2_code"].to_numpy() == points["expected"].to_numpy()).all()
+
+
+def test_surge_alerts_per_district(home):
+    """Issue 15: with districts installed, `geo alerts --level district` answers per district
+    (all 101, quiet ones with zeros); without them it says what to install."""
+    import io
+
+    import pandas as pd
+
+    refused = run_geo("alerts", "--level", "district")
+    assert refused.returncode == 1 and "geo boundaries install" in refused.stderr
+    boundary_sets.install([str(ADM1), str(ADM2)])
+    res = run_geo("alerts", "--level", "district", "--as-of", "2026-03-31")
+    assert res.returncode == 0, res.stderr
+    table = pd.read_csv(io.StringIO(res.stdout), keep_default_na=False)
+    assert list(table.columns[:2]) == ["admin2_code", "admin2_name"] and len(table) == 101
+    assert table["last_4w"].sum() >= 20 and table["admin2_code"].str.startswith("IQG").all()
+    assert (table["flag"] != "").any()
