@@ -176,7 +176,7 @@ def test_deployments_page_shows_site_exposure(app_page):
 def test_bench_times_the_analyst_tools(geo_cli):
     res = geo_cli("bench", "--sizes", "3000", "--cases", "analyst")
     assert res.returncode == 0, res.stderr
-    assert "alerts.per_governorate" in res.stdout and "exposure.sites_x_rings" in res.stdout
+    assert "6a. surge alerts" in res.stdout and "6b. site exposure" in res.stdout
 
 
 def test_brief_html_reads_offline_and_cites_its_sources(geo_cli, tmp_path):

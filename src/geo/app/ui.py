@@ -41,9 +41,7 @@ from geo.data.store import EVENTS_FILE, read_events, store_dir, writes_allowed
 from geo.data.validate import HTTP_URL
 from geo.sources import disputed
 from geo.spatial import installed, lod
-from geo.spatial.boundaries import (
-    BOUNDARY_CAVEAT,
-)
+from geo.spatial.boundaries import BOUNDARY_CAVEAT
 
 LAYER_LABELS = {
     "boundaries": "Governorate boundaries", "regions": "Kurdistan Region / federal Iraq line",

@@ -291,9 +291,9 @@ def bench_analyst(events: pd.DataFrame, context: dict) -> list[Row]:
 
     naive_s, _ = _timed(naive)
     exp_s, table = _timed(lambda: exposure(events, context["sites"], context["deployments"]))
-    return [Row("alerts.per_governorate", n, f"{ours_s:.2f} s ({_rate(n, ours_s)})",
+    return [Row("6a. surge alerts (18 governorates)", n, f"{ours_s:.2f} s ({_rate(n, ours_s)})",
                 f"{naive_s:.2f} s (loop per governorate and 4-week block)", naive_s / ours_s),
-            Row("exposure.sites_x_rings", n, f"{exp_s:.2f} s ({_rate(n, exp_s)})", "", None,
+            Row("6b. site exposure", n, f"{exp_s:.2f} s ({_rate(n, exp_s)})", "", None,
                 f"{len(table)} rows: sites x status periods x (3 rings + governorate)")]
 
 
