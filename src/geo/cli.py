@@ -85,7 +85,7 @@ def _analysis_events(args: argparse.Namespace, admin1):  # -> pandas.DataFrame
     """The curated events, plus the imported ones of `--store` (as the app shows them)."""
     import pandas as pd
 
-    from geo.sources.attribution import join
+    from geo.app.dataset import joined_imports
     from geo.sources.curated import load
 
     events = load("events", admin1).data
@@ -97,7 +97,8 @@ def _analysis_events(args: argparse.Namespace, admin1):  # -> pandas.DataFrame
             raise UserError(f"{path}: no such event store")
         stored = read_events(path)
         if len(stored):
-            events = pd.concat([events, join(stored, admin1)], ignore_index=True)
+            events = pd.concat([events, joined_imports(stored, admin1, "imported")],
+                               ignore_index=True)
     return events
 
 

@@ -86,8 +86,9 @@ def static_map(data: Data, events: pd.DataFrame, sites: pd.DataFrame) -> str:
         ax.hexbin(placed["longitude"], placed["latitude"], gridsize=60, mincnt=1, cmap="Reds",
                   bins="log", linewidths=0)
     else:
+        directions = d.direction(placed).to_numpy()
         for name in d.DIRECTIONS:
-            part = placed[d.direction(placed).eq(name).to_numpy()]
+            part = placed[directions == name]
             if len(part):
                 ax.scatter(part["longitude"], part["latitude"], s=10, color=d.COLORS[name],
                            alpha=0.8, linewidths=0, label=name)
@@ -184,11 +185,9 @@ def brief_html(data: Data, f: Filter, today: date | None = None) -> str:
     sites = filters.apply_places(data.sites, f).dropna(subset=["latitude", "longitude"])
     names = data.admin1_names
     cover = coverage.text(data.coverage)
-    period = None
-    if f.start or f.end:
-        lo, hi = data.events["event_date"].min(), data.events["event_date"].max()
-        period = (pd.Timestamp(f.start or lo), pd.Timestamp(f.end or hi))
     dates = pd.to_datetime(data.events["event_date"])
+    period = (pd.Timestamp(f.start or dates.min()), pd.Timestamp(f.end or dates.max())) \
+        if f.start or f.end else None
     said = story.sentences(events, data.troop_levels, period, (dates.min(), dates.max()))
     phases = story.transition_status(data.transition)
 

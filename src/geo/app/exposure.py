@@ -21,6 +21,10 @@ from scipy import stats
 from geo.app.direction import ATTACKS, direction
 
 RADII_KM = (10.0, 25.0, 50.0)
+# What `exposure` and `attacks_near` read of the events (the direction column when loaded)
+EVENT_COLUMNS = ["event_id", "event_date", "latitude", "longitude", "admin1_code", "location",
+                 "sub_event_type", "actor1", "actor2", "target", "event_type", "fatalities",
+                 "direction"]
 GOVERNORATE = "governorate"
 MIN_EVENTS = 10
 EXPOSURE_COLUMNS = ["site_id", "site_name", "status", "period_start", "period_end", "days",

@@ -664,14 +664,12 @@ def _surge_alerts(version: tuple, fkey: tuple, as_of: pd.Timestamp | None, distr
     from geo.app.alerts import alerts
 
     cols = ["event_date", "event_type", "sub_event_type", "admin1_code"]
-    if districts:
-        events = district_view(_data, filters.apply(_data.events, _f), _data.sites.iloc[:0])[1]
-        areas = district_polygons(_data)
+    if districts:  # keyed by district in admin1_code, as `district_view` does for the maps
+        events = filters.apply(_data.events, _f, columns=[*cols, "admin2_code"])
+        events, areas = events.assign(admin1_code=events["admin2_code"]), district_polygons(_data)
     else:
-        events = filters.apply(_data.events, _f, columns=cols)
-        areas = _data.admin1
-    table = alerts(events, pd.DataFrame(areas[["admin1_code", "admin1_name"]]), as_of)
-    return table
+        events, areas = filters.apply(_data.events, _f, columns=cols), _data.admin1
+    return alerts(events, pd.DataFrame(areas[["admin1_code", "admin1_name"]]), as_of)
 
 
 def flagged_areas(data: Data, table: pd.DataFrame, districts: bool = False) -> gpd.GeoDataFrame:
@@ -723,7 +721,8 @@ def exposure_section(data: Data, f: Filter, sites: pd.DataFrame) -> None:
     radii = tuple(sorted(c2.multiselect("Radii (km)", EXPOSURE_RADII, default=[10, 25, 50],
                                         key="exp_radii") or [25]))
     events = filters.apply(data.events, replace(f, start=None, end=None, admin1=(), regions=(),
-                                                jurisdictions=(), admin2=()))
+                                                jurisdictions=(), admin2=()),
+                           columns=[c for c in exposure.EVENT_COLUMNS if c in data.events])
     rows = exposure.exposure(events, data.sites, data.deployments, radii, [site_id])
     site = with_rows.set_index("site_id").loc[site_id]
     periods = rows.drop_duplicates("period_start")[["status", "period_start", "period_end"]]

@@ -188,17 +188,25 @@ def _admin2(gdf: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame, where: str) -> gpd.
     by_pcode = dict(zip(admin1["admin1_pcode"], admin1["admin1_code"], strict=False))
     parent = parent_p.map(by_pcode) if parent_p is not None else None
     if parent is None or parent.isna().any():  # geoBoundaries: by position
-        points = gpd.GeoDataFrame(geometry=gdf.geometry.representative_point(), crs=gdf.crs)
-        hit = gpd.sjoin(points, admin1[["admin1_code", "geometry"]], predicate="within",
-                        how="left")
-        hit = hit[~hit.index.duplicated()]["admin1_code"]
+        hit = _governorate_by_position(gdf, admin1)
         parent = hit if parent is None else parent.fillna(hit)
-    arabic = _column(gdf, "ADM2_AR")
     return gpd.GeoDataFrame({"admin2_code": code.to_numpy(), "admin2_name": names.to_numpy(),
-                             "admin2_name_ar": (arabic if arabic is not None else names.map(
-                                 lambda _: "")).to_numpy(),
+                             "admin2_name_ar": _arabic(gdf, "ADM2_AR").to_numpy(),
                              "admin1_code": parent.to_numpy()},
                             geometry=gdf.geometry.to_numpy(), crs=gdf.crs)
+
+
+def _governorate_by_position(gdf: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame) -> pd.Series:
+    """The governorate each unit's representative point falls in (for sets without parent codes)."""
+    points = gpd.GeoDataFrame(geometry=gdf.geometry.representative_point(), crs=gdf.crs)
+    hit = gpd.sjoin(points, admin1[["admin1_code", "geometry"]], predicate="within", how="left")
+    return hit[~hit.index.duplicated()]["admin1_code"]
+
+
+def _arabic(gdf: gpd.GeoDataFrame, column: str) -> pd.Series:
+    """A level's Arabic names, blank when the set has none (geoBoundaries)."""
+    names = _column(gdf, column)
+    return names if names is not None else pd.Series("", index=gdf.index)
 
 
 def _admin3(gdf: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame, where: str) -> gpd.GeoDataFrame:
@@ -207,15 +215,17 @@ def _admin3(gdf: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame, where: str) -> gpd.
     code = _column(gdf, "ADM3_PCODE", "shapeID")
     if names is None or code is None:
         raise BoundaryError(f"{where}: no sub-district name and code columns (ADM3_EN, ADM3_PCODE)")
-    arabic = _column(gdf, "ADM3_AR")
-    points = gpd.GeoDataFrame(geometry=gdf.geometry.representative_point(), crs=gdf.crs)
-    hit = gpd.sjoin(points, admin1[["admin1_code", "geometry"]], predicate="within", how="left")
-    parent = hit[~hit.index.duplicated()]["admin1_code"]
     return gpd.GeoDataFrame({"admin3_code": code.to_numpy(), "admin3_name": names.to_numpy(),
-                             "admin3_name_ar": (arabic if arabic is not None else names.map(
-                                 lambda _: "")).to_numpy(),
-                             "admin1_code": parent.to_numpy()},
+                             "admin3_name_ar": _arabic(gdf, "ADM3_AR").to_numpy(),
+                             "admin1_code": _governorate_by_position(gdf, admin1).to_numpy()},
                             geometry=gdf.geometry.to_numpy(), crs=gdf.crs)
+
+
+def _one_row_per_code(level: gpd.GeoDataFrame, key: str) -> gpd.GeoDataFrame:
+    """A unit split over several rows (a multi-part shapefile) becomes one."""
+    if not level[key].duplicated().any():
+        return level
+    return level.dissolve([c for c in level.columns if c != "geometry"], as_index=False)
 
 
 def _clean(gdf: gpd.GeoDataFrame, where: str) -> gpd.GeoDataFrame:
@@ -292,18 +302,12 @@ def install(sources: list[str], title: str | None = None, licence: str | None = 
         tables = {"admin1": admin1}
         if 2 in levels:
             where2, raw2 = levels[2]
-            admin2 = _admin2(raw2, admin1, where2)
-            if admin2["admin2_code"].duplicated().any():
-                admin2 = admin2.dissolve(["admin2_code", "admin2_name", "admin1_code"],
-                                         as_index=False)
+            admin2 = _one_row_per_code(_admin2(raw2, admin1, where2), "admin2_code")
             checks["admin2"] = check(admin1, admin2, "admin2_code", where2)
             tables["admin2"] = admin2
         if 3 in levels:  # sub-districts: names for the geoparser, not a map level
             where3, raw3 = levels[3]
-            admin3 = _admin3(raw3, admin1, where3)
-            if admin3["admin3_code"].duplicated().any():
-                admin3 = admin3.dissolve(["admin3_code", "admin3_name", "admin3_name_ar",
-                                          "admin1_code"], as_index=False)
+            admin3 = _one_row_per_code(_admin3(raw3, admin1, where3), "admin3_code")
             checks["admin3"] = check(admin1, admin3, "admin3_code", where3)
             tables["admin3"] = admin3
         meta = {
