@@ -32,20 +32,22 @@ with right:
                "kept out of the lines. Reports conflict in 2025–26 (see each row's notes).")
     ui.table(data.troop_levels, "dep_troops_table", newest_first="as_of_date",
              columns=["as_of_date", "force", "personnel", "personnel_qualifier", "status_kind",
-                      "partisan", "source_publisher", "source_url", "notes"])
+                      "partisan", "source_publisher", "source_url", "notes"],
+             fold="every troop figure with its source")
 
 st.subheader("Transition of the coalition mission")
 st.plotly_chart(ui.cached_figure("dep_transition", lambda: figures.transition_timeline(
     data.transition), pd.Timestamp.today().date()), key="dep_transition")  # draws "today"
 ui.table(data.transition, "dep_transition_table", newest_first="start_date",
          columns=["start_date", "end_date", "phase", "area", "status_kind", "description",
-                  "source_publisher", "source_url"])
+                  "source_publisher", "source_url"], fold="the phases, planned and reported")
 
 st.subheader("Milestones")
 st.caption("Votes, warrants, calls, agreements, announcements, deadlines and ceasefires: dated "
            "developments that are not violent events. They are marked on every timeline.")
 ui.table(data.milestones, "dep_milestones_table", newest_first="date",
-         columns=["date", "kind", "area", "title", "description", "source_publisher", "source_url"])
+         columns=["date", "kind", "area", "title", "description", "source_publisher", "source_url"],
+         fold="milestones with their sources")
 
 st.subheader("What the sources report, site by site")
 st.plotly_chart(ui.cached_figure("dep_status", lambda: figures.site_status_chart(deployments)),
@@ -54,14 +56,18 @@ status = aggregate.latest_site_status(deployments)
 ui.table(status, "dep_status_table", newest_first="reported_as_of",
          columns=["site_name", "region", "admin1_name", "reported_status", "reported_as_of",
                   "personnel", "personnel_qualifier", "planned_status", "planned_by",
-                  "source_publisher", "source_url", "site_id"])
+                  "source_publisher", "source_url", "site_id"], fold="the latest report per site")
 
 st.subheader("Site exposure: attacks around each site, before and after each status change")
-ui.exposure_section(data, f, sites)
+# An analyst's tool with its own controls: drawn once opened (a chart less on a first visit).
+with st.expander("Open the exposure of one site (rings, status periods, rate ratios)",
+                 key="dep_exposure_open", on_change="rerun") as exposure_box:
+    if exposure_box.open:
+        ui.exposure_section(data, f, sites)
 
 st.subheader("Sites: Kurdistan Region or federal Iraq")
 membership = pd.DataFrame(sites[["name", "kind", "admin1_name", "region", "geo_precision",
                                  "coord_source"]]).sort_values(["region", "name"])
-ui.table(membership, "dep_sites_table")
+ui.table(membership, "dep_sites_table", fold="sites by region")
 st.caption("Sites with no published position are listed with region “No valid coordinates” "
            "and are not mapped.")

@@ -43,24 +43,13 @@ with map_area:
                           on_select=lambda: select("main_map"),
                           selection_mode=("points",),
                           config={"displaylogo": False, "scrollZoom": True})
-        left.caption("Click an event to read its record below; click a governorate (or "
-                     "shift-click several) to filter every page to it. Layers are under **Map "
-                     "layers** in the sidebar. Base map: Natural Earth; GeoNames and SimpleMaps (CC BY 4.0).")
+        left.caption("Click an event (or pick one under the list) to read its record below; click "
+                     "a governorate (or shift-click several) to filter every page to it. Layers are "
+                     "under **Map layers** in the sidebar. Base map: Natural Earth; GeoNames and "
+                     "SimpleMaps (CC BY 4.0).")
         with right:
             st.markdown("**Latest events** (newest first)")
-            latest = aggregate.feed(events)
-            picked = st.dataframe(
-                latest, hide_index=True, key="map_feed", on_select="rerun",
-                selection_mode="single-row", height=520,
-                column_order=["event_date", "direction", "location", "fatalities"],
-                column_config={
-                    "event_date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
-                    "direction": st.column_config.TextColumn("What happened"),
-                    "location": st.column_config.TextColumn("Where"),
-                    "fatalities": st.column_config.NumberColumn("Deaths", format="%d")})
-            if picked.selection.rows:
-                st.session_state[ui.SELECTED_EVENT] = latest["event_id"].iloc[
-                    picked.selection.rows[0]]
+            ui.event_feed(aggregate.feed(events), "map_feed")
 
 if not animate:
     record = ui.record_of(data, st.session_state.get(ui.SELECTED_EVENT))

@@ -39,7 +39,7 @@ with right:
     comparison = aggregate.region_table(table)
     st.subheader("Federal Iraq, the Kurdistan Region" + (" and the disputed territories"
                                                           if districts else ""))
-    ui.table(comparison, "reg_comparison")
+    ui.table(comparison, "reg_comparison", fold="the comparison")
     st.plotly_chart(figures.bar_chart(comparison, "region", metric,
                                       title=aggregate.METRICS[metric]), key="reg_bar")
 
@@ -62,7 +62,7 @@ name, code, region = (("admin2_name", "admin2_code", "jurisdiction") if district
 ui.table(shown, "reg_table",
          columns=[name, *(["parent"] if districts else []), region, "events", "fatalities",
                   "unknown_toll", "attacks_on_foreign_forces", "sites", "events_per_site",
-                  "events_per_10k_km2", "area_km2", code])
+                  "events_per_10k_km2", "area_km2", code], fold=unit.lower())
 st.download_button(f"Download {unit.lower()} table (CSV)", to_csv_text(table),
                    file_name=file_name(unit.lower(), filters.slug(f), "csv"), mime="text/csv",
                    key="reg_download", on_click="ignore")

@@ -72,10 +72,20 @@ def servers(map_only: bool = False) -> Iterator[tuple[str, str, str | None]]:
                start(MAP_ONLY, "bench_ui_map.log") if map_only else None)
 
 
-async def _visit(browser, url: str) -> float:
-    """Seconds from navigation to a settled page, in a fresh session."""
-    context = await browser.new_context(viewport={"width": 1440, "height": 900})
-    await context.add_init_script(_COUNT_RUNS)
+_RETURNING: dict[int, object] = {}  # --returning: one browser context per browser, kept open
+
+
+async def _visit(browser, url: str, returning: bool = False) -> float:
+    """Seconds from navigation to a settled page, in a fresh session. A first visit has a new
+    browser context (empty cache); a `returning` reader's context keeps its HTTP and code caches
+    (a new tab, so still a new Streamlit session)."""
+    if returning and id(browser) not in _RETURNING:
+        _RETURNING[id(browser)] = await browser.new_context(viewport={"width": 1440, "height": 900})
+        await _RETURNING[id(browser)].add_init_script(_COUNT_RUNS)
+    context = _RETURNING[id(browser)] if returning else await browser.new_context(
+        viewport={"width": 1440, "height": 900})
+    if not returning:
+        await context.add_init_script(_COUNT_RUNS)
     page = await context.new_page()
     try:
         start = time.perf_counter()
@@ -83,7 +93,7 @@ async def _visit(browser, url: str) -> float:
         await _settle(page, 1, TIMEOUT_S)
         return time.perf_counter() - start
     finally:
-        await context.close()
+        await (page if returning else context).close()
 
 
 async def _widget_changes(browser, app: str, rounds: int) -> dict[str, list[float]]:
@@ -114,23 +124,24 @@ async def _widget_changes(browser, app: str, rounds: int) -> dict[str, list[floa
     return times
 
 
-async def measure(rounds: int) -> dict:
+async def measure(rounds: int, returning: bool = False) -> dict:
     from playwright.async_api import async_playwright
 
     with servers() as (app, base, _):
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for url in (base, *(f"{app}/{path}" for path in URLS.values())):  # warm caches
-                await _visit(browser, url)
+                await _visit(browser, url, returning)
             pages: dict[str, list[float]] = {name: [] for name in URLS}
             baseline: list[float] = []
             for _ in range(rounds):  # interleaved: drift in machine load hits both alike
-                baseline.append(await _visit(browser, base))
+                baseline.append(await _visit(browser, base, returning))
                 for name, path in URLS.items():
-                    pages[name].append(await _visit(browser, f"{app}/{path}"))
+                    pages[name].append(await _visit(browser, f"{app}/{path}", returning))
             widgets = await _widget_changes(browser, app, rounds)
             await browser.close()
-    return {"rounds": rounds, "baseline": baseline, "pages": pages, "widgets": widgets}
+    return {"rounds": rounds, "baseline": baseline, "pages": pages, "widgets": widgets,
+            "returning": returning}
 
 
 # One page load, sampled every 100 ms: when the script run finishes, while elements still wait
@@ -203,7 +214,9 @@ def markdown(result: dict) -> str:
     base = statistics.median(result["baseline"])
     every = [t for times in result["pages"].values() for t in times]
     full = statistics.median(every)
-    lines = [f"Median seconds to a settled page over {result['rounds']} fresh visits each, "
+    who = ("visits of a returning reader (browser cache kept, new session each)"
+           if result.get("returning") else "first visits (empty browser cache, new session each)")
+    lines = [f"Median seconds to a settled page over {result['rounds']} {who}, "
              "1440x900, headless Chromium; ratios against the bare page measured in the same run.",
              "", "| page (URL) | median s | × bare page |", "|---|---|---|",
              f"| bare Streamlit page, one map and one chart (baseline) | {base:.2f} | 1.00 |"]
@@ -222,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, choices=range(1, 51), metavar="1-50")
     parser.add_argument("--markdown", metavar="FILE", help="also write the table to FILE")
+    parser.add_argument("--returning", action="store_true",
+                        help="visits with the browser's cache kept (a returning reader)")
     parser.add_argument("--probe", metavar="PATH",
                         help="instead: trace one visit of PATH (e.g. map) beside the bare page")
     parser.add_argument("--map-variants", action="store_true",
@@ -233,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.probe is not None:
         print("\n".join(asyncio.run(probe(args.probe))))
         return 0
-    table = markdown(asyncio.run(measure(args.rounds)))
+    table = markdown(asyncio.run(measure(args.rounds, args.returning)))
     print(table)
     if args.markdown:  # the table replaces the old one; the notes under it are kept
         out = Path(args.markdown)

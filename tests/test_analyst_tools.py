@@ -166,7 +166,12 @@ def test_overview_and_map_show_the_flagged_areas(app_page):
 
 def test_deployments_page_shows_site_exposure(app_page):
     at = app_page("pages/deployments.py")
-    at.selectbox(key="exp_site").set_value("ain-al-asad").run()
+    assert not at.get("selectbox")  # folded until the reader opens it
+    at.session_state["dep_exposure_open"] = True
+    at.run()
+    at.selectbox(key="exp_site").set_value("ain-al-asad")
+    at.session_state["exp_table_open"] = True  # the table is folded until the reader opens it
+    at.run()
     assert not at.exception
     table = next(d.value for d in at.dataframe if "rate_ratio_vs_previous" in d.value.columns)
     assert {"present", "reduced", "withdrawn"} <= set(table["status"])

@@ -275,12 +275,21 @@ def test_pages_at_scale_show_cells_and_a_bounded_table(monkeypatch, tmp_path):
 
 def test_map_feed_lists_newest_first_and_a_selected_event_shows_its_record():
     at = run("pages/map.py")
-    feed = at.dataframe[0].value
-    assert feed["event_date"].is_monotonic_decreasing and len(feed) == min(100, N_EVENTS)
-    assert set(feed["direction"]) <= set(direction.DIRECTIONS)
+    assert not at.dataframe  # the feed is text: no data grid to load on the Map page
+    lines = next(m.value for m in at.markdown if m.value.startswith("- ")).split("\n")
+    dates = [re.sub(r"\\(.)", r"\1", line[2:].split(" · ")[0]) for line in lines]
+    assert len(lines) == min(100, N_EVENTS) and dates == sorted(dates, reverse=True)
+    assert all(line.split(" · ")[1].replace("\\", "") in direction.DIRECTIONS for line in lines)
+    assert any(line.endswith("toll unknown") for line in lines)  # a blank toll is not 0
+    picker = at.selectbox(key="map_feed")
+    assert picker.value is None and len(picker.options) == len(lines)
+    newest = aggregate.feed(load("events").data)["event_id"]
+    picker.set_value(newest.iloc[2]).run()  # picking an event in the feed opens its record
+    record = at.dataframe[0].value
+    assert dict(zip(record["field"], record["value"], strict=True))["Event id"] == newest.iloc[2]
     at.session_state[ui.SELECTED_EVENT] = "IRQ-CUR-0004"  # what a click on the map sets
     at.run()
-    record = at.dataframe[1].value
+    record = at.dataframe[0].value
     values = dict(zip(record["field"], record["value"], strict=True))
     assert values["Event id"] == "IRQ-CUR-0004" and "Soleimani" in values["Notes"]
     assert values["Toll is"] and values["Source"].startswith("http")
@@ -322,6 +331,12 @@ def test_tables_read_as_words_newest_first_with_unknown_tolls_said():
     fields = list(at.dataframe[1].value["field"])
     assert "Who acted" in fields and "Against whom" in fields and "admin1_code" not in fields
     at = run("pages/deployments.py")
+    # the tables are folded and sent only when opened (a data grid costs a first visit most)
+    assert not at.dataframe
+    assert any(e.label.startswith("Table: every troop figure with its source (") for e in at.expander)
+    at.session_state["dep_troops_table_open"] = True
+    at.run()
+    assert len(at.dataframe) == 1
     troops = next(d.value for d in at.dataframe if "force" in d.value and "as_of_date" in d.value)
     dated = troops["as_of_date"]
     assert dated.dropna().is_monotonic_decreasing and dated.iloc[:dated.notna().sum()].notna().all()

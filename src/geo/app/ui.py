@@ -414,9 +414,20 @@ def column_config(columns: list[str]) -> dict[str, object]:
 
 
 def table(frame: pd.DataFrame, key: str, columns: list[str] | None = None,
-          newest_first: str | None = None, **kwargs) -> object:
+          newest_first: str | None = None, fold: str | None = None, **kwargs) -> object:
     """A data table as every page shows one: readable headers, the newest row first when the
-    table has a date, source addresses as links (only http(s); anything else as text)."""
+    table has a date, source addresses as links (only http(s); anything else as text).
+
+    With `fold` (what the table holds), the table sits in a closed expander and is sent only
+    once the reader opens it (`st.expander(on_change="rerun")`): the data grid's code costs a
+    browser more than the rest of a page (docs/bench_ui.md), so pages whose tables back up a
+    chart fold them. The expander's state is `<key>_open` in the session state."""
+    if fold is not None:
+        rows = f"{len(frame):,} row{'' if len(frame) == 1 else 's'}"
+        with st.expander(f"Table: {fold} ({rows})", key=f"{key}_open", on_change="rerun") as box:
+            if not box.open:
+                return None
+            return table(frame, key, columns, newest_first, **kwargs)
     cols = [c for c in (columns or list(frame.columns)) if c in frame.columns]
     shown = frame
     if newest_first and newest_first in frame.columns:
@@ -459,6 +470,43 @@ def md_escape(text: object) -> str:
     parameter or a file must not add links, images or formatting to the app's own words."""
     flat = _AUTOLINK.sub("\u200b", " ".join(str(text).split()))
     return _MD_PUNCTUATION.sub(r"\\\1", flat)
+
+
+def md_escape_all(texts: pd.Series) -> pd.Series:
+    """`md_escape` of every text of a column, vectorised."""
+    flat = texts.astype(str).str.split().str.join(" ")
+    return flat.str.replace(_AUTOLINK, "\u200b", regex=True).str.replace(
+        _MD_PUNCTUATION, r"\\\1", regex=True)
+
+
+def feed_labels(latest: pd.DataFrame) -> pd.Series:
+    """One line per event of a feed (`aggregate.feed`): date · what happened · where · toll, as
+    plain text (a blank toll reads "toll unknown", never 0)."""
+    deaths = pd.to_numeric(latest["fatalities"], errors="coerce").astype(float)
+    toll = deaths.map("{:,.0f}".format).astype(str) + np.where(deaths == 1, " death", " deaths")
+    return (latest["event_date"].dt.strftime("%Y-%m-%d").astype(str) + " · "
+            + latest["direction"].astype(str) + " · " + latest["location"].astype(str) + " · "
+            + toll.where(deaths.notna(), "toll unknown"))
+
+
+def event_feed(latest: pd.DataFrame, key: str, height: int = 470) -> None:
+    """A newest-first list of events beside a map, and a picker that opens one's record below
+    (`SELECTED_EVENT`, as a click on the map does). Text, not a data grid: the grid's code
+    costs a first visit more than the map does (docs/bench_ui.md)."""
+    if latest.empty:
+        st.caption("No event matches the filter.")
+        return
+    labels = feed_labels(latest)
+    with st.container(height=height):
+        st.markdown("\n".join("- " + md_escape_all(labels)))
+    names = dict(zip(latest["event_id"], labels, strict=True))
+    st.selectbox("Read one", list(names), index=None, key=key, format_func=names.get,
+                 placeholder="Pick an event to read its record", on_change=_pick_event, args=(key,))
+
+
+def _pick_event(key: str) -> None:
+    if st.session_state.get(key):
+        st.session_state[SELECTED_EVENT] = st.session_state[key]
 
 
 def http_links(urls: pd.Series) -> pd.Series:
@@ -735,7 +783,7 @@ def exposure_section(data: Data, f: Filter, sites: pd.DataFrame) -> None:
                "compares a period's attack rate with the period before, with an exact 95 % "
                "interval; the note says when counts are too small to conclude. The place filters "
                "do not apply here (the rings cross governorate lines); the other filters do.")
-    table(rows.drop(columns=["site_id"]), "exp_table")
+    table(rows.drop(columns=["site_id"]), "exp_table", fold="every period and radius")
     st.download_button("Download the exposure table (CSV)", to_csv_text(rows),
                        file_name=f"iraq_site_exposure_{site_id}.csv", mime="text/csv",
                        key="exp_download")
