@@ -60,9 +60,9 @@ ui.table(status, "dep_status_table", newest_first="reported_as_of",
 
 st.subheader("Site exposure: attacks around each site, before and after each status change")
 # An analyst's tool with its own controls: drawn once opened (a chart less on a first visit).
-with st.expander("Open the exposure of one site (rings, status periods, rate ratios)",
-                 key="dep_exposure_open", on_change="rerun") as exposure_box:
-    if exposure_box.open:
+with ui.folded("Open the exposure of one site (rings, status periods, rate ratios)",
+               "dep_exposure_open") as is_open:
+    if is_open:
         ui.exposure_section(data, f, sites)
 
 st.subheader("Sites: Kurdistan Region or federal Iraq")

@@ -72,20 +72,18 @@ def servers(map_only: bool = False) -> Iterator[tuple[str, str, str | None]]:
                start(MAP_ONLY, "bench_ui_map.log") if map_only else None)
 
 
-_RETURNING: dict[int, object] = {}  # --returning: one browser context per browser, kept open
+async def _context(browser):
+    """A browser context as the bench's reader has it: 1440x900, script runs counted."""
+    context = await browser.new_context(viewport={"width": 1440, "height": 900})
+    await context.add_init_script(_COUNT_RUNS)
+    return context
 
 
-async def _visit(browser, url: str, returning: bool = False) -> float:
+async def _visit(browser, url: str, returning=None) -> float:
     """Seconds from navigation to a settled page, in a fresh session. A first visit has a new
-    browser context (empty cache); a `returning` reader's context keeps its HTTP and code caches
-    (a new tab, so still a new Streamlit session)."""
-    if returning and id(browser) not in _RETURNING:
-        _RETURNING[id(browser)] = await browser.new_context(viewport={"width": 1440, "height": 900})
-        await _RETURNING[id(browser)].add_init_script(_COUNT_RUNS)
-    context = _RETURNING[id(browser)] if returning else await browser.new_context(
-        viewport={"width": 1440, "height": 900})
-    if not returning:
-        await context.add_init_script(_COUNT_RUNS)
+    browser context (empty cache); a `returning` reader's context (kept open by the caller) keeps
+    its HTTP and code caches, and each visit is a new tab, so still a new Streamlit session."""
+    context = returning or await _context(browser)
     page = await context.new_page()
     try:
         start = time.perf_counter()
@@ -98,8 +96,7 @@ async def _visit(browser, url: str, returning: bool = False) -> float:
 
 async def _widget_changes(browser, app: str, rounds: int) -> dict[str, list[float]]:
     """In one open Map page: type an actor, toggle a layer; seconds to settled after each."""
-    context = await browser.new_context(viewport={"width": 1440, "height": 900})
-    await context.add_init_script(_COUNT_RUNS)
+    context = await _context(browser)
     page = await context.new_page()
     await page.goto(f"{app}/map", wait_until="commit")
     await _settle(page, 1, TIMEOUT_S)
@@ -130,14 +127,15 @@ async def measure(rounds: int, returning: bool = False) -> dict:
     with servers() as (app, base, _):
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            kept = await _context(browser) if returning else None  # the returning reader's
             for url in (base, *(f"{app}/{path}" for path in URLS.values())):  # warm caches
-                await _visit(browser, url, returning)
+                await _visit(browser, url, kept)
             pages: dict[str, list[float]] = {name: [] for name in URLS}
             baseline: list[float] = []
             for _ in range(rounds):  # interleaved: drift in machine load hits both alike
-                baseline.append(await _visit(browser, base, returning))
+                baseline.append(await _visit(browser, base, kept))
                 for name, path in URLS.items():
-                    pages[name].append(await _visit(browser, f"{app}/{path}", returning))
+                    pages[name].append(await _visit(browser, f"{app}/{path}", kept))
             widgets = await _widget_changes(browser, app, rounds)
             await browser.close()
     return {"rounds": rounds, "baseline": baseline, "pages": pages, "widgets": widgets,
@@ -171,8 +169,7 @@ async def probe(path: str) -> list[str]:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for url in (base, alone, f"{app}/{path}"):
                 await _visit(browser, url)  # warm the server's caches
-                context = await browser.new_context(viewport={"width": 1440, "height": 900})
-                await context.add_init_script(_COUNT_RUNS)
+                context = await _context(browser)
                 page = await context.new_page()
                 await page.goto(url, wait_until="commit")
                 last = None

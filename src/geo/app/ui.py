@@ -9,7 +9,8 @@ import atexit
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -413,21 +414,25 @@ def column_config(columns: list[str]) -> dict[str, object]:
     return config
 
 
+@contextmanager
+def folded(label: str, key: str) -> Iterator[bool]:
+    """A closed expander whose content the page sends only once the reader opens it (yields
+    whether it is open; its state is `key` in the session state). Why: a data grid or a chart
+    below the fold costs a first visit more than the rest of a page (docs/bench_ui.md)."""
+    with st.expander(label, key=key, on_change="rerun") as box:
+        yield box.open
+
+
 def table(frame: pd.DataFrame, key: str, columns: list[str] | None = None,
           newest_first: str | None = None, fold: str | None = None, **kwargs) -> object:
     """A data table as every page shows one: readable headers, the newest row first when the
-    table has a date, source addresses as links (only http(s); anything else as text).
-
-    With `fold` (what the table holds), the table sits in a closed expander and is sent only
-    once the reader opens it (`st.expander(on_change="rerun")`): the data grid's code costs a
-    browser more than the rest of a page (docs/bench_ui.md), so pages whose tables back up a
-    chart fold them. The expander's state is `<key>_open` in the session state."""
+    table has a date, source addresses as links (only http(s); anything else as text). With
+    `fold` (what the table holds), the table is `folded` ("Table: … (n rows)", state
+    `<key>_open`): pages whose tables back up a chart fold them."""
     if fold is not None:
         rows = f"{len(frame):,} row{'' if len(frame) == 1 else 's'}"
-        with st.expander(f"Table: {fold} ({rows})", key=f"{key}_open", on_change="rerun") as box:
-            if not box.open:
-                return None
-            return table(frame, key, columns, newest_first, **kwargs)
+        with folded(f"Table: {fold} ({rows})", f"{key}_open") as is_open:
+            return table(frame, key, columns, newest_first, **kwargs) if is_open else None
     cols = [c for c in (columns or list(frame.columns)) if c in frame.columns]
     shown = frame
     if newest_first and newest_first in frame.columns:
@@ -468,12 +473,11 @@ _AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
 def md_escape(text: object) -> str:
     """Text for Streamlit's Markdown elements (caption, warning, error), shown as typed: a link
     parameter or a file must not add links, images or formatting to the app's own words."""
-    flat = _AUTOLINK.sub("\u200b", " ".join(str(text).split()))
-    return _MD_PUNCTUATION.sub(r"\\\1", flat)
+    return md_escape_all(pd.Series([str(text)], dtype=object)).iloc[0]
 
 
 def md_escape_all(texts: pd.Series) -> pd.Series:
-    """`md_escape` of every text of a column, vectorised."""
+    """`md_escape` of every text of a column, vectorised (the one definition of the escape)."""
     flat = texts.astype(str).str.split().str.join(" ")
     return flat.str.replace(_AUTOLINK, "\u200b", regex=True).str.replace(
         _MD_PUNCTUATION, r"\\\1", regex=True)
