@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 # copy runs without GEO_ALLOW_WRITE: visitors' imports stay in their session (docs/security.md).
 run: $(STAMP)
 	GEO_ALLOW_WRITE=1 $(BIN)/streamlit run streamlit_app.py --server.port $(PORT) \
-		--server.address localhost --server.headless true --browser.gatherUsageStats false
+		--server.address localhost --server.headless true --browser.gatherUsageStats false $(ARGS)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests pages streamlit_app.py scripts

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
+import tomllib
+import weakref
 from datetime import date
 from pathlib import Path
 
@@ -183,6 +186,30 @@ def test_filter_change_does_no_file_io(monkeypatch):
     for page in PAGES[1:]:
         at.switch_page(page).run()
         assert not at.exception, page
+
+
+def test_server_time_per_run_spares_the_loaded_data_and_watches_no_files():
+    """Streamlit collects garbage fully after every script run: what is alive when the data is
+    loaded is frozen out of that (ui._load_data), and the next load unfreezes it first, so what
+    died since can still go. A reader's server watches no files (.streamlit/config.toml). Both
+    took server time from every page load (docs/bench_ui.md)."""
+    class Node:
+        pass
+
+    node = Node()
+    node.cycle = node  # only the cycle collector can free it
+    ref = weakref.ref(node)
+    ui._load_data.clear()
+    run()
+    assert gc.get_freeze_count() > 50_000  # the libraries, the data, its indexes
+    del node
+    gc.collect()
+    assert ref() is not None  # frozen: the per-run collection no longer walks it
+    ui._load_data.clear()
+    run()
+    assert ref() is None  # a new load unfroze, collected, and froze again
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["fileWatcherType"] == "none"
 
 
 def test_events_page_detail_view_and_links():

@@ -6,6 +6,7 @@ Everything that computes lives elsewhere in `geo`; this module only wires widget
 from __future__ import annotations
 
 import atexit
+import gc
 import re
 import shutil
 import tempfile
@@ -147,8 +148,18 @@ def _leave_legacy_pages_mode() -> None:
 
 @st.cache_resource(show_spinner="Loading data…", max_entries=2)
 def _load_data(version: float, boundaries: str = "") -> Data:
-    """One load per store version and boundary set (`geo.app.dataset.load_data`)."""
-    return dataset.load_data()
+    """One load per store version and boundary set (`geo.app.dataset.load_data`).
+
+    Streamlit runs a full garbage collection after every script run (`runner.postScriptGC`),
+    and with the libraries and the data in memory each took about 0.2 s of the server's only
+    interpreter lock, while the page's last messages waited. What is alive after the load lives
+    as long as the server, so it is frozen out of those collections; an earlier load's objects
+    are unfrozen first, so a replaced load can still be collected (docs/decisions.md)."""
+    data = dataset.load_data()
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+    return data
 
 
 # ---------------------------------------------------------------- filter sidebar and URL
