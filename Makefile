@@ -19,9 +19,11 @@ run: $(STAMP)
 	GEO_ALLOW_WRITE=1 $(BIN)/streamlit run streamlit_app.py --server.port $(PORT) \
 		--server.address localhost --server.headless true --browser.gatherUsageStats false $(ARGS)
 
+# Two workers (the machine's two cores): the browser tests run on one of them, together, while
+# the other takes the rest (tests/conftest.py). Run one file alone with .venv/bin/python -m pytest FILE.
 test: $(STAMP)
 	$(BIN)/ruff check src tests pages streamlit_app.py scripts
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests pages streamlit_app.py scripts

@@ -18,6 +18,7 @@ from geo.sources import ingest, pull
 data = ui.get_data()
 f = st.session_state["filter"]
 events = filters.apply(data.events, f)
+records = ui.every_record(data, f, events)
 sites = filters.apply_places(data.sites, f)
 ui.page_header("Data", data, f, len(events))
 slug = filters.slug(f)
@@ -25,8 +26,12 @@ description = filters.describe(f, data.admin1_names, ui.district_labels(data))
 
 st.subheader("Download")
 st.write(f"{len(events)} events and {len(sites)} sites match the filter.")
+if len(records) > len(events):
+    st.caption(f"The event downloads also hold the {len(records) - len(events):,} records that "
+               "repeat one of these events in another dataset: every page counts each event "
+               "once, and their `duplicate_of` column names the record counted.")
 c1, c2 = st.columns(2)
-c1.download_button("Events as CSV", lambda: to_csv_text(export_frame(events, "events")),
+c1.download_button("Events as CSV", lambda: to_csv_text(export_frame(records, "events")),
                    file_name=downloads.file_name("events", slug, "csv"), mime="text/csv",
                    key="dl_events_csv", on_click="ignore")
 fmt = c2.selectbox("Bundle format (events + sites + README)", list(FORMATS), key="dl_format",
@@ -34,7 +39,7 @@ fmt = c2.selectbox("Bundle format (events + sites + README)", list(FORMATS), key
                                 "parquet": "GeoParquet"}.get)
 c2.download_button(
     f"Events and sites as {fmt} (zip)",
-    lambda: downloads.bundle({"events": events, "sites": sites}, fmt, description, data.as_of, slug,
+    lambda: downloads.bundle({"events": records, "sites": sites}, fmt, description, data.as_of, slug,
                              coverage=ui.coverage_text(data.coverage)),
     file_name=downloads.file_name("export", slug, "zip"), mime="application/zip",
     key="dl_bundle", on_click="ignore")

@@ -18,9 +18,10 @@ with left:
     layers = ("boundaries", "regions", "sites", "rings") if "rings" in f.layers else (
         "boundaries", "regions", "sites")
     st.plotly_chart(ui.cached_figure("dep_map", lambda: figures.layered_map(
-                        data.admin1, data.regions, data.events.iloc[:0], sites, layers,
-                        rings_km=(50, 100), personnel=personnel, dark=ui.is_dark(),
-                        **ui.map_size(400, 520))),
+                        figures.MapData(data.admin1, data.regions, sites=sites,
+                                        personnel=personnel),
+                        figures.MapSpec(layers, rings_km=(50, 100), dark=ui.is_dark(),
+                                        **ui.map_size(400, 520)))),
                     key="dep_map", config={"displaylogo": False})
 with right:
     st.subheader("Foreign troops in Iraq (national totals)")

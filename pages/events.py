@@ -20,14 +20,13 @@ if len(shown) < len(events):
                "browser cannot scroll millions of rows); the charts count all of them, and the Data "
                "page downloads all of them.")
 table = pd.DataFrame(export_frame(shown, "events").drop(columns="geometry", errors="ignore"))
-table[direction.COLUMN] = shown[direction.COLUMN].to_numpy() if direction.COLUMN in shown else ""
 # What happened, where, the toll, who, the notes and the source first: on a laptop screen they
 # are visible without scrolling sideways; codes and precision come last.
 ui.table(table, "events_table", newest_first="event_date", columns=[
     "event_date", "direction", "location", "admin1_name", "fatalities", "fatalities_qualifier",
     "actor1", "actor2", "notes", "source_url", "source_publisher", "partisan", "event_type",
-    "sub_event_type", "target", "region", "event_id", "time_precision", "geo_precision",
-    "source_date"])
+    "sub_event_type", "target", "region", "also_reported_by", "origin", "event_id",
+    "time_precision", "geo_precision", "source_date"])
 
 c1, c2 = st.columns(2)
 c1.plotly_chart(ui.cached_figure("ev_by_type", lambda: figures.bar_chart(

@@ -34,9 +34,11 @@ elif len(found):
     points = found.dropna(subset=["lat"]).rename(columns={"matched_name": "name", "lat": "latitude",
                                                          "lon": "longitude"})
     st.plotly_chart(figures.layered_map(
-        data.admin1, data.regions, data.events.iloc[:0],
-        points.assign(kind=points["mention"], site_id=points.index.astype(str)),
-        ("boundaries", "regions", "sites", "labels"), height=460, width=700, dark=ui.is_dark()),
+        figures.MapData(data.admin1, data.regions,
+                        sites=points.assign(kind=points["mention"],
+                                            site_id=points.index.astype(str))),
+        figures.MapSpec(("boundaries", "regions", "sites", "labels"), height=460, width=700,
+                        dark=ui.is_dark())),
         key="gp_map", config={"displaylogo": False})
     picked = st.dataframe(found[["mention", "matched_name", "admin1_code", "region", "precision",
                                  "sentence", "start", "end"]], hide_index=True, key="gp_table",

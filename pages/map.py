@@ -27,8 +27,9 @@ animate = c3.toggle("Animate through months", key="map_animate",
 with map_area:
     if animate:
         size = ui.map_size(900, 520)
-        fig = figures.animated_map(data.admin1, events, dark=ui.is_dark(), width=size["width"],
-                                   height=size["height"])
+        fig = figures.animated_map(figures.MapData(data.admin1, events=events),
+                                   figures.MapSpec(dark=ui.is_dark(), width=size["width"],
+                                                   height=size["height"]))
         st.plotly_chart(fig, key="map_animated", config={"displaylogo": False})
     else:
         fig, note = ui.main_map(data, f, events, sites, metric, tuple(sorted(rings)),

@@ -15,9 +15,10 @@ ui.story(events, data, f)
 
 troops = aggregate.latest_troop_level(data.troop_levels)
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("Events", len(events))
+c1.metric("Events", f"{len(events):,}")
 known, unknown = aggregate.fatality_summary(events)
-c2.metric("Deaths reported", f"at least {known:,}",
+# "at least" in the label: a six-digit toll with it did not fit a quarter of the page
+c2.metric("Deaths reported (at least)", f"{known:,}",
           help=f"{aggregate.fatality_text(known, unknown).capitalize()}: the sum of the figures "
                "sources give. An event whose toll no source gives is not counted as 0.")
 if unknown:
@@ -36,8 +37,9 @@ ui.alerts_caption(data, ui.surge_alerts(data, f))
 left, right = st.columns([5, 6])
 with left:
     st.plotly_chart(ui.cached_figure("overview_map", lambda: figures.overview_map(
-                        data.admin1, events, sites, dark=ui.is_dark(),
-                        bounds=ui.map_bounds(data, f, events), **ui.map_size(400, 420))),
+                        figures.MapData(data.admin1, events=events, sites=sites),
+                        figures.MapSpec(dark=ui.is_dark(), bounds=ui.map_bounds(data, f, events),
+                                        **ui.map_size(400, 420)))),
                     key="overview_map",
                     config={"displaylogo": False})
 with right:

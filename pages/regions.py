@@ -29,10 +29,10 @@ else:
 left, right = st.columns([5, 4])
 with left:
     st.plotly_chart(ui.cached_figure("reg_map", lambda: figures.layered_map(
-                        polys, data.regions, events.iloc[:0], sites.iloc[:0],
-                        ("choropleth", "boundaries", "regions", "labels"), table=table,
-                        metric=metric, metric_label=aggregate.METRICS[metric], dark=ui.is_dark(),
-                        **ui.map_size(480, 560)), metric, unit),
+                        figures.MapData(polys, data.regions, table=table),
+                        figures.MapSpec(("choropleth", "boundaries", "regions", "labels"),
+                                        metric=metric, dark=ui.is_dark(),
+                                        **ui.map_size(480, 560))), metric, unit),
                     key="reg_map", on_select=lambda: select("reg_map"),
                     selection_mode=("points",), config={"displaylogo": False})
 with right:

@@ -24,8 +24,10 @@ variant = st.query_params.get("v", "as-is")
 variant = variant if variant in ("no-geography", "one-trace", "one-trace-plain") else "as-is"
 st.title("Map only")
 st.caption(f"Coverage: the dashboard's map, nothing else ({variant})")
-fig = figures.map_page_figure(data.admin1, data.regions, events, data.sites, data.deployments,
-                              filters.DEFAULT_LAYERS, width=700)
+fig = figures.map_page_figure(figures.MapData(data.admin1, data.regions, events, data.sites),
+                              data.deployments,
+                              figures.MapSpec(filters.DEFAULT_LAYERS, rings_km=(50, 100),
+                                              height=520, width=700))
 if variant.startswith("one-trace"):
     traces = figures.event_traces(events)
     fig = go.Figure(go.Scattermap(

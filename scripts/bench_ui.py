@@ -9,7 +9,9 @@ It reports, per filtered URL, the median time to a settled page over `--rounds` 
 (new browser context = new Streamlit session), the median of the baseline, their ratio; and the
 median time for a widget change in an open session (a filter typed in the sidebar, a map layer
 toggled) against the median full page load. Targets (issue 11): pages <= 1.2x the baseline,
-widget changes < 0.5x a full load.
+widget changes < 0.5x a full load. When the real UCDP GED file is at ../shared/data/events/, the
+same pages are also measured with it imported (7,473 events on top of the curated set), against
+the curated-only pages of the same run (issue 23: <= 1.2x).
 
     .venv/bin/python scripts/bench_ui.py                       # 5 rounds, table to stdout
     .venv/bin/python scripts/bench_ui.py --rounds 9 --markdown docs/bench_ui.md
@@ -56,20 +58,28 @@ ACTORS = ("Kataib", "Turkish", "Islamic State", "Unidentified", "PKK", "Iran", "
 TIMEOUT_S = 120.0
 NOTES = "## What the time is made of"  # docs/bench_ui.md: hand-written below the table
 MAP_VARIANTS = ("as-is", "no-geography", "one-trace", "one-trace-plain")  # bench_map_only_app.py
+UCDP = Path(__file__).resolve().parents[2] / "shared" / "data" / "events" / "ucdp_ged_iraq_hdx.csv"
 
 
 @contextmanager
-def servers(map_only: bool = False) -> Iterator[tuple[str, str, str | None]]:
-    """The dashboard, the bare page and (when asked) the map-alone page, each on its own port
-    with an empty event store; yields their URLs."""
+def servers(map_only: bool = False, real: bool = False
+            ) -> Iterator[tuple[str, str, str | None, str | None]]:
+    """The dashboard, the bare page, (when asked) the map-alone page and the dashboard with the
+    real UCDP GED file imported, each on its own port; yields their URLs."""
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
-        def start(app: Path | None, log: str) -> str:
+        def start(app: Path | None, log: str, store: str = "store") -> str:
             extra = (app,) if app else ()
-            url, _ = stack.enter_context(app_server(Path(tmp) / "store", ARTIFACTS / log, *extra))
+            url, _ = stack.enter_context(app_server(Path(tmp) / store, ARTIFACTS / log, *extra))
             return url
 
+        with_ucdp = None
+        if real and UCDP.exists():
+            from geo.sources.ingest import ingest_file
+
+            ingest_file(UCDP, store=Path(tmp) / "ucdp-store")
+            with_ucdp = start(None, "bench_ui_ucdp.log", "ucdp-store")
         yield (start(None, "bench_ui_app.log"), start(BASELINE, "bench_ui_base.log"),
-               start(MAP_ONLY, "bench_ui_map.log") if map_only else None)
+               start(MAP_ONLY, "bench_ui_map.log") if map_only else None, with_ucdp)
 
 
 async def _context(browser):
@@ -124,22 +134,26 @@ async def _widget_changes(browser, app: str, rounds: int) -> dict[str, list[floa
 async def measure(rounds: int, returning: bool = False) -> dict:
     from playwright.async_api import async_playwright
 
-    with servers() as (app, base, _):
+    with servers(real=True) as (app, base, _, real):
+        apps = [app, *([real] if real else [])]
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             kept = await _context(browser) if returning else None  # the returning reader's
-            for url in (base, *(f"{app}/{path}" for path in URLS.values())):  # warm caches
-                await _visit(browser, url, kept)
+            for url in (base, *(f"{a}/{path}" for a in apps for path in URLS.values())):
+                await _visit(browser, url, kept)  # warm caches
             pages: dict[str, list[float]] = {name: [] for name in URLS}
+            with_ucdp: dict[str, list[float]] = {name: [] for name in URLS} if real else {}
             baseline: list[float] = []
             for _ in range(rounds):  # interleaved: drift in machine load hits both alike
                 baseline.append(await _visit(browser, base, kept))
                 for name, path in URLS.items():
                     pages[name].append(await _visit(browser, f"{app}/{path}", kept))
+                    if real:
+                        with_ucdp[name].append(await _visit(browser, f"{real}/{path}", kept))
             widgets = await _widget_changes(browser, app, rounds)
             await browser.close()
     return {"rounds": rounds, "baseline": baseline, "pages": pages, "widgets": widgets,
-            "returning": returning}
+            "returning": returning, "with_ucdp": with_ucdp}
 
 
 # One page load, sampled every 100 ms: when the script run finishes, while elements still wait
@@ -164,7 +178,7 @@ async def probe(path: str) -> list[str]:
     from playwright.async_api import async_playwright
 
     lines: list[str] = []
-    with servers(map_only=True) as (app, base, alone):
+    with servers(map_only=True) as (app, base, alone, _):
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for url in (base, alone, f"{app}/{path}"):
@@ -191,7 +205,7 @@ async def map_variants(rounds: int) -> list[str]:
     left out, against the bare page: what the map itself costs, and which part of it."""
     from playwright.async_api import async_playwright
 
-    with servers(map_only=True) as (_, base, alone):
+    with servers(map_only=True) as (_, base, alone, _real):
         urls = {"bare page (baseline)": base, **{f"map alone, {v}": f"{alone}/?v={v}" for v in MAP_VARIANTS}}
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -221,6 +235,17 @@ def markdown(result: dict) -> str:
         med = statistics.median(times)
         lines.append(f"| {name} (`/{URLS[name]}`) | {med:.2f} | {med / base:.2f} |")
     lines.append(f"| **all pages** | **{full:.2f}** | **{full / base:.2f}** |")
+    if result.get("with_ucdp"):
+        lines += ["", "With the real UCDP GED file imported (7,473 events on top of the curated "
+                  "set), the same pages in the same run:", "",
+                  "| page (URL) | curated only, s | with UCDP, s | × curated only |",
+                  "|---|---|---|---|"]
+        for name, times in result["with_ucdp"].items():
+            mine, theirs = statistics.median(result["pages"][name]), statistics.median(times)
+            lines.append(f"| {name} | {mine:.2f} | {theirs:.2f} | {theirs / mine:.2f} |")
+        every_real = statistics.median([t for ts in result["with_ucdp"].values() for t in ts])
+        lines.append(f"| **all pages** | **{full:.2f}** | **{every_real:.2f}** | "
+                     f"**{every_real / full:.2f}** |")
     lines += ["", "| widget change on the Map page | median s | × full page load |", "|---|---|---|"]
     for name, times in result["widgets"].items():
         med = statistics.median(times)

@@ -1,11 +1,15 @@
 """Copy the browser tests' page screenshots into docs/screenshots/ for the README tour.
 
-Run after the browser tests (`make test`): .venv/bin/python scripts/update_tour.py
+Run after the browser tests (`make test`): .venv/bin/python scripts/update_tour.py [NAME ...]
+(names as in PAGES and PHONE: only those are copied; none, every one).
 Blank space below a page's content is cropped and images are scaled to 1100 px wide.
+`map_ucdp` and `overview_ucdp` come from tests/browser/test_map_real_size.py, which needs the
+real UCDP file in ../shared/data/events/.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +18,8 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "tests" / "artifacts"
 TARGET = ROOT / "docs" / "screenshots"
-PAGES = ["overview", "map", "events", "deployments", "regions", "data", "overview_dark"]
+PAGES = ["overview", "map", "events", "deployments", "regions", "data", "overview_dark",
+         "map_ucdp", "overview_ucdp"]
 PHONE = {"map_phone": "layout_map_phone_light.png"}  # kept at the phone's own width
 
 
@@ -27,9 +32,12 @@ def crop_blank_bottom(img: Image.Image) -> Image.Image:
     return img.crop((0, 0, img.width, bottom))
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
+    unknown = sorted(set(names) - set(PAGES) - set(PHONE))
+    if unknown:
+        raise SystemExit(f"unknown: {', '.join(unknown)}; choose from {', '.join(PAGES + list(PHONE))}")
     TARGET.mkdir(parents=True, exist_ok=True)
-    for name in PAGES:
+    for name in (n for n in PAGES if not names or n in names):
         src = SOURCE / f"page_{name}.png"
         if not src.exists():
             raise SystemExit(f"{src} is missing: run the browser tests first")
@@ -38,7 +46,7 @@ def main() -> None:
         img = img.resize((1100, round(img.height * scale)), Image.LANCZOS)
         img.save(TARGET / f"{name}.png", optimize=True)
         print(TARGET / f"{name}.png", img.size)
-    for name, file in PHONE.items():
+    for name, file in ((n, f) for n, f in PHONE.items() if not names or n in names):
         src = SOURCE / file
         if not src.exists():
             raise SystemExit(f"{src} is missing: run the browser tests first")
@@ -47,4 +55,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -64,3 +64,12 @@ def app_page(keep_running_entrypoint):
 @pytest.fixture
 def geo_cli():
     return run_geo
+
+
+def pytest_collection_modifyitems(config, items):
+    """`make test` runs on two workers (pytest-xdist, `--dist loadgroup`): every browser test
+    goes to one of them, so the app server and the browser their session fixtures start are
+    started once, and the other worker takes the rest of the suite meanwhile."""
+    for item in items:
+        if "browser" in item.path.parts:
+            item.add_marker(pytest.mark.xdist_group("browser"))

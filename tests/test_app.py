@@ -68,9 +68,9 @@ def test_every_page_renders_with_filter_and_as_of(page):
 def test_overview_headline_figures():
     at = run()
     metrics = {m.label: m.value for m in at.metric}
-    assert int(metrics["Events"]) == N_EVENTS
+    assert int(metrics["Events"].replace(",", "")) == N_EVENTS
     known, unknown = aggregate.fatality_summary(load("events").data)
-    assert metrics["Deaths reported"] == f"at least {known:,}"
+    assert metrics["Deaths reported (at least)"] == f"{known:,}"
     assert any(c.value == f"{unknown:,} events with unknown toll" for c in at.caption)
     assert int(metrics["Attacks on US/coalition forces"]) >= 10
     latest = aggregate.latest_troop_level(load("troop_levels").data)
@@ -282,9 +282,15 @@ def test_pages_at_scale_show_cells_and_a_bounded_table(monkeypatch, tmp_path):
     monkeypatch.setenv("GEO_STORE", str(tmp_path))
     synth.write(synth.synthesize(12_000, seed=9), tmp_path / "events.parquet", "parquet")
     st.cache_resource.clear()
+    # random events fall now and then on a curated event's day and place: counted once
+    from geo.app.dataset import load_data
+
+    loaded = load_data(tmp_path)
+    counted = len(loaded.events)
+    assert counted + len(loaded.repeats) == 12_000 + N_EVENTS
     try:
         at = run("pages/map.py")
-        assert shown(at) == 12_000 + N_EVENTS
+        assert shown(at) == counted
         assert any("grid cells" in i.value for i in at.info)
         names = [t.get("name", "") for t in map_json(at)["data"]]
         assert any(n.startswith("Events (") and "cells" in n for n in names)
@@ -292,7 +298,7 @@ def test_pages_at_scale_show_cells_and_a_bounded_table(monkeypatch, tmp_path):
 
         at = run("pages/events.py")
         assert len(at.dataframe[0].value) == 5_000
-        assert any(f"newest 5,000 of {12_000 + N_EVENTS:,}" in c.value for c in at.caption)
+        assert any(f"newest 5,000 of {counted:,}" in c.value for c in at.caption)
         assert len(at.selectbox(key="ev_detail").options) == 5_000
         newest = at.dataframe[0].value["event_date"].min()
         assert newest >= synth.synthesize(12_000, seed=9)["event_date"].nlargest(5_000).min()

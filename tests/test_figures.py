@@ -25,7 +25,8 @@ def data(admin1):
 
 def _map(data, layers, **kw):
     admin1, regions, ev, sites, table = data
-    return figures.layered_map(admin1, regions, ev, sites, layers, table=table, rings_km=(50,), **kw)
+    return figures.layered_map(figures.MapData(admin1, regions, ev, sites, table=table),
+                               figures.MapSpec(layers, rings_km=(50,), **kw))
 
 
 def test_each_layer_adds_its_trace(data):
@@ -158,7 +159,8 @@ def test_timeline_draws_milestones_and_shades_what_the_data_does_not_cover(data)
 
 def test_animation_steps_through_every_month_empty_ones_included(data):
     admin1, _, ev, _, _ = data
-    fig = figures.animated_map(admin1, ev, width=700, height=500)
+    fig = figures.animated_map(figures.MapData(admin1, events=ev),
+                               figures.MapSpec(width=700, height=500))
     months = pd.period_range(ev.event_date.min(), ev.event_date.max(), freq="M")
     assert ev.event_date.dt.to_period("M").nunique() < len(months)  # the data has quiet months
     assert [fr.name for fr in fig.frames] == [f"{m.start_time:%Y-%m-%d}" for m in months]

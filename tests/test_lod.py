@@ -67,11 +67,12 @@ def test_cell_size_follows_the_extent(spread: float, expected: float) -> None:
 def test_map_switches_to_cells_and_stays_bounded() -> None:
     admin1, regions = load_admin1(), load_regions()
     layers = ("boundaries", "regions", "events", "density", "labels")
-    small = figures.layered_map(admin1, regions, scattered(lod.POINT_LIMIT), scattered(0), layers)
+    spec = figures.MapSpec(layers)
+    small = figures.layered_map(figures.MapData(admin1, regions, scattered(lod.POINT_LIMIT)), spec)
     assert any(t.type == "scattermap" and t.mode == "markers" for t in small.data)
     sizes = {}
     for n in (lod.POINT_LIMIT + 1, 200_000):
-        fig = figures.layered_map(admin1, regions, scattered(n), scattered(0), layers)
+        fig = figures.layered_map(figures.MapData(admin1, regions, scattered(n)), spec)
         kinds = {t.name for t in fig.data}
         assert any(name.startswith("Events (") and "cells" in name for name in kinds)
         assert not any(t.type == "scattermap" and t.mode == "markers"
@@ -94,7 +95,7 @@ def test_cells_hover_is_escaped_and_geojson_is_inline() -> None:
 def test_animation_at_scale_sends_cells_per_frame() -> None:
     admin1 = load_admin1()
     ev = scattered(100_000)
-    fig = figures.animated_map(admin1, ev)
+    fig = figures.animated_map(figures.MapData(admin1, events=ev), figures.MapSpec(height=520))
     assert len(fig.frames) == 12
     per_frame = [len(fr.data[0].lat) for fr in fig.frames]
     assert max(per_frame) < 2_000  # cells, not the ~8,000 events of a month

@@ -11,7 +11,8 @@ from pixels import colour_share
 from test_pages import map_canvas, settle
 
 from geo.app import direction
-from geo.app.figures import _CONTEXT_COLORS, IRAQ_BOUNDS
+from geo.app.figures import IRAQ_BOUNDS
+from geo.app.figures.maps import _CONTEXT_COLORS
 
 PHONE_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
             "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")

@@ -29,4 +29,6 @@ def test_overview_map_draws_offline(app_url, page):
     # The geography around Iraq, served by the app itself: neighbours' land and water.
     assert colour_share(shot, (0xF4, 0xF3, 0xEF), tolerance=4) > 0.05
     assert colour_share(shot, (0xDC, 0xEA, 0xF5), tolerance=4) > 0.002
-    assert colour_share(shot, (213, 94, 0), tolerance=30) > 0.0003  # event points (vermillion)
+    # Event points (vermillion): a few dozen pixels, since circles are bounded by the zoom
+    # (issue 23: at most 35 km across, about 9-14 px on this small map; 8-36 px before).
+    assert colour_share(shot, (213, 94, 0), tolerance=30) > 0.0001

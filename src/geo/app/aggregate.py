@@ -6,7 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.app.actors import actor_family
+from geo.app.actors import family_of
 from geo.data.crs import EQUAL_AREA
 from geo.data.textops import per_value
 
@@ -31,10 +31,10 @@ def attacks_on_foreign_forces(events: pd.DataFrame) -> pd.Series:
     if ATTACK_COLUMN in events:
         return events[ATTACK_COLUMN].astype(bool)
     violent = events["event_type"].isin(VIOLENT_TYPES)
-    by_actor = actor_family(events["actor2"]).isin(FOREIGN_FAMILIES)
+    by_actor = family_of(events, "actor2").isin(FOREIGN_FAMILIES)
     by_target = per_value(events["target"], lambda v: v.fillna("").str.contains(_FOREIGN_TARGET,
                                                                                case=False))
-    not_by_them = ~actor_family(events["actor1"]).isin(FOREIGN_FAMILIES)
+    not_by_them = ~family_of(events, "actor1").isin(FOREIGN_FAMILIES)
     return violent & not_by_them & (by_actor | by_target)
 
 
@@ -93,7 +93,7 @@ def feed(events: pd.DataFrame, limit: int = 100) -> pd.DataFrame:
 def counts_by_family(events: pd.DataFrame, column: str = "actor1", top: int = 15) -> pd.DataFrame:
     """`counts_by` over the actor family of `column` (one bar for US forces, not one per ACLED
     period label)."""
-    return counts_by(events.assign(family=actor_family(events[column])), "family", top)
+    return counts_by(events.assign(family=family_of(events, column)), "family", top)
 
 
 def admin1_table(events: pd.DataFrame, sites: pd.DataFrame, admin1: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.app.actors import FAMILY_ORDER, actor_family
+from geo.app.actors import FAMILY_ORDER, family_of
 
 # (table, date column the coverage is read from)
 DATE_COLUMNS = {"events": "event_date", "deployments": "as_of_date", "troop_levels": "as_of_date",
@@ -48,7 +48,7 @@ def coverage_table(tables: dict[str, pd.DataFrame],
 
 def events_by_year_and_family(events: pd.DataFrame) -> pd.DataFrame:
     """Events per year (rows) and actor family of actor1 (columns), with totals."""
-    family = actor_family(events["actor1"])
+    family = family_of(events, "actor1")
     year = events["event_date"].dt.year
     table = pd.crosstab(year, family).reindex(columns=[f for f in FAMILY_ORDER if f in set(family)])
     table.index.name = "year"

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.app.actors import actor_family
+from geo.app.actors import family_of
 from geo.app.aggregate import attacks_on_foreign_forces
 from geo.data.textops import per_value
 
@@ -53,8 +53,8 @@ def direction(events: pd.DataFrame) -> pd.Series:
     the `direction` column when the loader has computed it once."""
     if COLUMN in events:
         return events[COLUMN].astype(object)
-    by = actor_family(events["actor1"])
-    on = actor_family(events["actor2"])
+    by = family_of(events, "actor1")
+    on = family_of(events, "actor2")
     attack = attacks_on_foreign_forces(events).to_numpy()
     energy = per_value(events["target"], lambda v: v.fillna("").str.contains(
         _ENERGY_TARGET, case=False, regex=True)).to_numpy(dtype=bool)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from geo.app import aggregate
 from geo.app import direction as d
-from geo.app.actors import actor_family
+from geo.app.actors import family_of
 from geo.data.schemas import INVALID_COORDINATES, NOT_ATTRIBUTABLE, OUTSIDE_IRAQ
 
 
@@ -38,7 +38,7 @@ def sentences(events: pd.DataFrame, troop_levels: pd.DataFrame,
     directions = d.direction(events)
     count = directions.value_counts()
     attacks = events[directions == d.ATTACKS]
-    by = actor_family(attacks["actor1"]).value_counts()
+    by = family_of(attacks, "actor1").value_counts()
     claimed = int(by.get("PMF and Iran-aligned groups", 0))
     iran = int(by.get("Iran", 0))
     parts = [

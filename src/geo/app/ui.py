@@ -125,11 +125,13 @@ def _with_private(_shared: Data, shared_version: tuple, private: str, version: f
     if not len(mine):
         return shared
     added = _joined_imports(mine, shared.admin1, "imported (this session only)", shared.admin2)
-    events = gpd.GeoDataFrame(pd.concat([shared.events, added], ignore_index=True),
-                              geometry="geometry", crs=shared.admin1.crs)
+    # linked again over every record: a private import may repeat a shared event, or the other
+    # way round
+    events, repeats = dataset.counted_once(shared.events, shared.repeats, added,
+                                           crs=shared.admin1.crs)
     cover = pd.concat([shared.coverage, _imported_coverage(added).assign(
         table="your imported events (this session only)")], ignore_index=True)
-    return replace(shared, events=events, coverage=cover)
+    return replace(shared, events=events, repeats=repeats, coverage=cover)
 
 
 def _leave_legacy_pages_mode() -> None:
@@ -352,6 +354,18 @@ def _select_from_map(map_key: str, state_key: str, allowed: set[str]) -> None:
         st.session_state[SELECTED_EVENT] = str(ids[-1])
 
 
+def every_record(data: Data, f: Filter, events: pd.DataFrame) -> pd.DataFrame:
+    """The filtered `events` and the filtered records that repeat one of them in another dataset
+    (`duplicate_of` says which): what the downloads hold, so no record is lost."""
+    if data.repeats is None or data.repeats.empty:
+        return events
+    repeats = filters.apply(data.repeats, f)
+    if repeats.empty:
+        return events
+    return gpd.GeoDataFrame(pd.concat([events, repeats], ignore_index=True).sort_values(
+        ["event_date", "event_id"], kind="stable"), geometry="geometry", crs=events.crs)
+
+
 def record_of(data: Data, event_id: object) -> pd.Series | None:
     """One event as its export row (the columns and order of every download), or None."""
     if not event_id:
@@ -392,6 +406,9 @@ COLUMN_LABELS = {
     "attribution": "Governorate from", "inter1": "Actor 1 type", "inter2": "Actor 2 type",
     "import_note": "Import note", "dataset": "Dataset", "parent": "Governorate",
     "admin2_code": "District code", "admin2_name": "District", "jurisdiction": "Jurisdiction",
+    "actor1_family": "Who acted (side)", "actor2_family": "Against whom (side)",
+    "origin": "From dataset", "duplicate_of": "Repeats the record counted",
+    "also_reported_by": "Also reported by",
 }
 _HELP = {
     "fatalities": "Blank = no source gives a figure (never counted as 0)",
@@ -569,6 +586,9 @@ def page_header(title: str, data: Data, f: Filter, shown: int | None = None) -> 
     """Title plus the data's coverage dates and the active filter, on every page."""
     st.title(title)
     count = f" · {shown} of {len(data.events)} events shown" if shown is not None else ""
+    if shown is not None and data.repeats is not None and len(data.repeats):
+        count = (f" · {len(data.repeats):,} records that repeat another dataset's event not "
+                 f"counted again{count}")
     # md_escape: the filter holds whatever a shared link's ?actor= said
     st.caption(md_escape(f"{coverage_text(data.coverage)}{count} · Filter: "
                          f"{filters.describe(f, data.admin1_names, district_labels(data))}"))
@@ -630,9 +650,11 @@ def main_map(data: Data, f: Filter, events: pd.DataFrame, sites: pd.DataFrame, m
     surges = flagged_areas(data, surge_alerts(data, f, districts), districts) \
         if "alerts" in layers else None
     fig = cached_figure("main_map", lambda: figures.map_page_figure(
-        polys, data.regions, events, sites, data.deployments, layers, metric, rings_km,
-        dark=is_dark(), bounds=map_bounds(data, f, events), disputed=disputed_areas(data),
-        alerts=surges, **map_size(width, height)),
+        figures.MapData(polys, data.regions, events, sites, disputed=disputed_areas(data),
+                        alerts=surges),
+        data.deployments,
+        figures.MapSpec(layers, metric=metric, rings_km=rings_km, dark=is_dark(),
+                        bounds=map_bounds(data, f, events), **map_size(width, height))),
         metric, rings_km, layers, width, height, districts)
     return fig, lod_note(fig, len(events))
 
@@ -689,9 +711,13 @@ def _cached_figure(name: str, version: tuple, fkey: tuple, dark: bool, phone: bo
 
 
 def lod_note(fig: go.Figure, n_events: int) -> str | None:
-    """Say so when a map shows grid cells instead of events (`geo.spatial.lod`)."""
+    """Say so when a map shows grid cells instead of events (`geo.spatial.lod`), or groups
+    crowded events into circles with counts (`figures.cluster_style`)."""
     sizes = [t.meta["cell_deg"] for t in fig.data if isinstance(t.meta, dict) and "cell_deg" in t.meta]
-    return lod.describe(n_events, sizes[0]) if sizes else None
+    if sizes:
+        return lod.describe(n_events, sizes[0])
+    grouped = any(t.type == "scattermap" and t.cluster.enabled for t in fig.data)
+    return figures.cluster_note(n_events) if grouped else None
 
 
 def story(events: pd.DataFrame, data: Data, f: Filter) -> None:

@@ -292,15 +292,17 @@ MILESTONES = Schema(
 )
 
 ACTOR_FAMILY_NAMES = (
-    "US forces", "Coalition partners", "Israel", "Iran", "Turkey", "PMF and Iran-aligned groups",
+    "US forces", "Coalition partners", "Israel", "Iran", "Turkey", "Other states",
+    "PMF and Iran-aligned groups",
     "Islamic State", "PKK and affiliates", "Iranian Kurdish opposition", "Kurdistan Region forces",
     "Iraqi state", "Unidentified", "Other armed groups", "Protesters and rioters", "Civilians",
 )
 
 ACTOR_FAMILIES = Schema(
     name="actor_families",
-    description="Resolves ACLED-style actor names (period labels, fronts, PMF brigades) into the "
-                "sides an analyst follows; rows are tried in order, the first match wins.",
+    description="Resolves the actor names of ACLED, UCDP GED, GTD and the curated table (period "
+                "labels, fronts, PMF brigades, abbreviations, governments, generic labels) into "
+                "the sides an analyst follows; rows are tried in order, the first match wins.",
     fields=(
         Field("pattern", "str", "Case-insensitive regular expression over actor names.",
               required=True),
@@ -326,6 +328,11 @@ EVENT_EXPORT_COLUMNS = [
     # with an installed district set (geo boundaries install): the district and whether the
     # place is in the Kurdistan Region, federal Iraq or the disputed territories
     "admin2_code", "admin2_name", "jurisdiction",
+    # what the dashboard derives, computed as the app computes it (geo.app.dataset.with_meaning)
+    # so that a pivot in the analyst's own tool shows what the dashboard shows: both actors'
+    # families, the direction of violence, the dataset a record comes from, the record this one
+    # repeats (blank when it is the one counted) and the other datasets' records of its event
+    "actor1_family", "actor2_family", "direction", "origin", "duplicate_of", "also_reported_by",
 ]
 
 JOIN_COLUMNS = ("admin1_code", "admin1_name", "region", "coord_issue")

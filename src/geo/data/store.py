@@ -26,8 +26,11 @@ STORE_ENV = "GEO_STORE"
 # Whether the app may change the shared store (docs/security.md). Off unless the operator says
 # so: a hosted copy's visitors then import into a view of their own. `make run` turns it on.
 WRITE_ENV = "GEO_ALLOW_WRITE"
+# The dataset a stored row comes from (ACLED, UCDP GED, or the imported file's name): records of
+# different datasets may describe one event (geo.app.duplicates), records of one dataset do not.
+ORIGIN = "origin"
 # Columns that only say which file a row came from: a change there alone is not an update.
-IMPORT_PROVENANCE = ("source_title",)
+IMPORT_PROVENANCE = ("source_title", ORIGIN)
 
 
 def store_dir(path: str | Path | None = None) -> Path:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from geo.data.atomic import write_atomic
 from geo.data.schemas import EVENTS, OUTSIDE_IRAQ
-from geo.data.store import locked, merge, read_events, writable_store, write_events
+from geo.data.store import ORIGIN, locked, merge, read_events, writable_store, write_events
 from geo.data.validate import ISSUE_COLUMNS, SchemaError, read_csv_noted, validate
 from geo.sources import attribution
 from geo.sources import formats as fmt
@@ -290,6 +290,7 @@ def ingest_frame(mapped: pd.DataFrame, label: str, kind: str = "csv",
                                   ignore_index=True)
     step(0.9, "saving to the store")
     events = events.drop(columns=["source_row"], errors="ignore")
+    events[ORIGIN] = origin_label(kind, label)
     with locked(target):
         stored = read_events(target)
         # The rejected rows first: a crash between the two writes leaves them listed for a
@@ -303,6 +304,12 @@ def ingest_frame(mapped: pd.DataFrame, label: str, kind: str = "csv",
             write_events(target, merged)
     step(1.0, "done")
     return report
+
+
+def origin_label(kind: str, label: str) -> str:
+    """The dataset rows of this import belong to: the source for ACLED and UCDP exports and
+    pulls, the file's name (without extension) for any other file."""
+    return {"acled": "ACLED", "ucdp": "UCDP GED"}.get(kind) or Path(label).stem or "imported"
 
 
 def _rejected_rows(checked, original: pd.DataFrame | None) -> pd.DataFrame:

@@ -113,8 +113,9 @@ def bench_map(events: gpd.GeoDataFrame, context: dict, naive_runs: int = 3) -> l
             shown = filters.apply(events, f, columns=figures.map_columns(events))
             sites = filters.apply_places(context["sites"], f)
             return _streamlit_payload(figures.map_page_figure(
-                context["admin1"], context["regions"], shown, sites, context["deployments"],
-                f.layers))
+                figures.MapData(context["admin1"], context["regions"], shown, sites),
+                context["deployments"],
+                figures.MapSpec(f.layers, rings_km=(50, 100), height=520, width=900)))
         seconds, payload = _timed(ours)
         ours_times.append(seconds)
         ours_sizes.append(len(payload))

@@ -1,4 +1,5 @@
-"""Plotly figure builders: pure functions from (Geo)DataFrames to figures, no Streamlit here.
+"""Maps: the offline MapLibre style, its labels, fitting a view to the page, every map trace and
+the maps the pages draw (`layered_map`, `map_page_figure`, `overview_map`, `animated_map`).
 
 Maps use MapLibre traces on an inline style (water, neighbouring countries, rivers and cities
 from a file the app serves itself; our own glyphs), with an explicit centre and zoom, so they
@@ -9,9 +10,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
 import math
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
@@ -21,24 +22,19 @@ import shapely
 from pyproj import Geod
 
 from geo.app import aggregate
-from geo.app import direction as d
-from geo.app.direction import ATTACKS, DIRECTIONS
-from geo.app.direction import COLORS as DIRECTION_COLORS
 from geo.app.direction import COLUMN as DIRECTION
+from geo.app.figures.common import (
+    EVENT_TYPE_COLORS,
+    REGION_COLORS,
+    SITE_COLOR,
+    direction_colors,
+    legend_order,
+    plain,
+)
 from geo.spatial import context, lod
 
 IRAQ_BOUNDS = {"west": 38.79, "east": 48.57, "south": 29.06, "north": 37.38}
 IRAQ_CENTER = {"lat": 33.3, "lon": 43.7}
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-             "#000000"]
-REGION_COLORS = {"Kurdistan Region": "#E69F00", "Federal Iraq": "#56B4E9"}
-EVENT_TYPE_COLORS = {
-    "Explosions/Remote violence": "#D55E00", "Battles": "#CC79A7",
-    "Violence against civilians": "#000000", "Protests": "#009E73", "Riots": "#F0E442",
-    "Strategic developments": "#0072B2",
-}
-SITE_COLOR = "#009E73"
 FILL_OPACITY = 0.25
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 _GEOD = Geod(ellps="WGS84")
@@ -198,13 +194,6 @@ def center_of(bounds: dict[str, float]) -> dict[str, float]:
     return {"lat": round(lat, 4), "lon": round((bounds["west"] + bounds["east"]) / 2, 4)}
 
 
-def plain(values: pd.Series) -> pd.Series:
-    """Text from data, escaped: Plotly hover labels understand a little HTML, data must not.
-    Only & < > are escaped: with no tag possible a quote is harmless, and Plotly would show
-    `&quot;` literally (it decodes only a few entities)."""
-    return values.fillna("").astype(str).map(lambda v: html.escape(v, quote=False))
-
-
 def geojson_url(collection: dict) -> str:
     """A GeoJSON FeatureCollection as a data: URL, which plotly.js fetches like any URL. Why: a
     nested dict of coordinates is deep-copied by Plotly several times per figure (a thousand
@@ -297,6 +286,7 @@ def alert_trace(flagged: gpd.GeoDataFrame) -> go.Choroplethmap:
 
 
 def _shading(dark: bool) -> dict[str, str]:
+    """Region -> fill: only the Kurdistan Region is tinted, federal Iraq is the land colour."""
     return {"Kurdistan Region": REGION_COLORS["Kurdistan Region"],
             "Federal Iraq": _CONTEXT_COLORS[dark]["iraq"]}
 
@@ -314,6 +304,8 @@ def region_key_traces(dark: bool = False) -> list[go.Scattermap]:
 
 def choropleth_trace(admin1: gpd.GeoDataFrame, table: pd.DataFrame, metric: str, label: str
                      ) -> go.Choroplethmap:
+    """Governorates filled by `metric` of `table` (Cividis, reversed: more is darker, and it
+    reads with the common colour-vision deficiencies); a governorate absent from `table` is 0."""
     merged = admin1[["admin1_code", "admin1_name", "geometry"]].merge(
         table[["admin1_code", metric]], on="admin1_code", how="left")
     values = merged[metric].fillna(0).astype(float)
@@ -329,10 +321,106 @@ def choropleth_trace(admin1: gpd.GeoDataFrame, table: pd.DataFrame, metric: str,
 
 
 def region_outline_trace(regions: gpd.GeoDataFrame, dark: bool = False) -> go.Scattermap:
+    """The Kurdistan Region / federal Iraq line, heavy, in the theme's ink."""
     lons, lats = _lines(regions)
     return go.Scattermap(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
                          line={"width": 2.5, "color": "#F5F5F5" if dark else "#222222"},
                          name="Kurdistan Region / federal Iraq line")
+
+
+# Issue 23 — a readable map at any size. An event's circle is bounded by what the view can hold:
+# never wider than LARGEST_KM on the ground at the map's fitted zoom, and smaller the more
+# markers there are; above CLUSTER_LIMIT markers MapLibre groups crowded events into circles
+# with counts (docs/decisions.md).
+EARTH_KM = 40_075.017  # the equator, WGS84
+# the widest an event's circle may be on the ground: narrower than 9 in 10 of Iraq's districts
+# (OCHA's 101 districts: a circle of equal area spans 35 km at the 10th percentile, 52 km at
+# the median)
+LARGEST_KM = 35.0
+LARGEST_PX = 8 + 4 * math.sqrt(50)  # the old largest circle (~36 px), for views zoomed far in
+SMALLEST_PX = 3.0  # still a visible dot
+SMALLEST_SHARE = 0.6  # of the largest: a toll-less event stays visible, a big toll still shows
+DEATHS_FOR_LARGEST = 50  # sizes stop growing at this toll
+FULL_SIZE_MARKERS = 300  # up to this many markers (the curated set's size) keep full sizes
+CLUSTER_LIMIT = 1_000  # above this many event markers, crowded events are grouped
+CLUSTER_STEPS = [10, 100, 1000]  # events per cluster where its circle grows
+CLUSTER_RADII = [9, 11, 14, 17]  # px: room for a count of 1, 2, 3 and 4 characters ("1.7k")
+COUNT_LUMINANCE = 0.10  # a cluster at least this light shows its black count at 3:1 (WCAG)
+
+
+def px_per_km(zoom: float, lat: float = 33.0) -> float:
+    """Screen pixels per kilometre on a MapLibre map at `zoom` (a 512 px world at zoom 0),
+    at latitude `lat`."""
+    return 512 * 2 ** zoom / (EARTH_KM * math.cos(math.radians(lat)))
+
+
+def marker_bounds(n_markers: int, zoom: float, lat: float = 33.0) -> tuple[float, float]:
+    """(smallest, largest) diameter in px of an event's circle on a map at `zoom` that draws
+    `n_markers` events. Why: a toll-sized circle of fixed pixels (up to 36 px) covered whole
+    governorates at country zoom once thousands of events were drawn. The largest circle spans
+    at most LARGEST_KM on the ground; both bounds shrink by a quarter for every tenfold more
+    markers than FULL_SIZE_MARKERS, down to half; the smallest is at most SMALLEST_SHARE of the
+    largest, so size still tells the toll on a small map."""
+    crowd = min(1.0, max(0.5, 1 - 0.25 * math.log10(max(n_markers, 1) / FULL_SIZE_MARKERS)))
+    largest = max(min(LARGEST_KM * px_per_km(zoom, lat), LARGEST_PX) * crowd, 2 * SMALLEST_PX)
+    smallest = max(SMALLEST_PX, min(8.0 * crowd, largest * SMALLEST_SHARE))
+    return round(smallest, 2), round(largest, 2)
+
+
+def marker_sizes(deaths: pd.Series, bounds: tuple[float, float]) -> np.ndarray:
+    """Diameters within `bounds`, growing with the square root of the toll (area ~ deaths) up
+    to DEATHS_FOR_LARGEST; an unknown toll gets the smallest circle."""
+    smallest, largest = bounds
+    share = np.sqrt(deaths.astype("float64").fillna(0).clip(0, DEATHS_FOR_LARGEST).to_numpy()
+                    / DEATHS_FOR_LARGEST)
+    return smallest + (largest - smallest) * share
+
+
+def clustered(n_markers: int, limit: int = CLUSTER_LIMIT) -> bool:
+    """Whether a map of `n_markers` events groups crowded ones. Why 1,000: at the Map page's
+    country zoom Iraq is about 116,000 px², and 1,000 circles of the bounded mean size (~7 px)
+    would cover a third of it even if none overlapped."""
+    return n_markers > limit
+
+
+def markers_of(events: pd.DataFrame) -> int:
+    """How many event markers a map draws: the events with both coordinates."""
+    lat = pd.to_numeric(events["latitude"], errors="coerce")
+    lon = pd.to_numeric(events["longitude"], errors="coerce")
+    return int((lat.notna() & lon.notna()).sum())
+
+
+def cluster_note(n_events: int) -> str:
+    """What a reader is told when the map groups events (the Map page shows it above the map)."""
+    return (f"{n_events:,} events: where they crowd, they are grouped into circles with their "
+            f"count, in their direction's colour. Zoom in, or filter to {CLUSTER_LIMIT:,} or "
+            "fewer, to see each event.")
+
+
+def cluster_style(color: str, zoom: float) -> dict:
+    """Plotly's MapLibre clustering for one event trace: circles with counts, in the trace's
+    colour lightened just enough that Plotly's black count reads on it (black becomes a dark
+    grey). Clusters come apart into single events two zoom levels above `zoom` at most
+    (`maxzoom` is the last zoom that clusters; MapLibre wants a whole number)."""
+    return {"enabled": True, "maxzoom": math.floor(zoom) + 1, "step": CLUSTER_STEPS,
+            "size": CLUSTER_RADII, "color": readable_under_black(color), "opacity": 0.9}
+
+
+def _luminance(rgb: np.ndarray) -> float:
+    """WCAG relative luminance of an sRGB colour given as 0..1 floats."""
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(linear @ np.array([0.2126, 0.7152, 0.0722]))
+
+
+def readable_under_black(color: str) -> str:
+    """`color` (#RRGGBB) mixed with white in the smallest step that makes black text on it
+    reach COUNT_LUMINANCE; unchanged when it already does."""
+    rgb = np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)])
+    for white in np.linspace(0, 1, 41):
+        mixed = np.round(rgb + (255 - rgb) * white)
+        if _luminance(mixed / 255) >= COUNT_LUMINANCE:
+            break
+    return "#" + "".join(f"{int(c):02X}" for c in mixed)
 
 
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -340,29 +428,25 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series:
     return plain(frame[column]) if column in frame else pd.Series("", index=frame.index)
 
 
-def _legend_order(values: pd.Series) -> list[str]:
-    """Directions in their documented order, then anything else alphabetically."""
-    present = set(values.dropna().astype(str))
-    return [d for d in DIRECTIONS if d in present] + sorted(present - set(DIRECTIONS))
-
-
-def direction_colors(dark: bool = False) -> dict[str, str]:
-    """The directions' colours; on a dark map the Islamic State's black would vanish, so it is
-    drawn near-white there (the legend follows)."""
-    return {**DIRECTION_COLORS, **({d.ISLAMIC_STATE: "#F2F2F2"} if dark else {})}
-
-
-def event_traces(events: pd.DataFrame, dark: bool = False) -> list[go.Scattermap]:
+def event_traces(events: pd.DataFrame, dark: bool = False,
+                 sizes: tuple[float, float] | None = None,
+                 cluster_zoom: float | None = None) -> list[go.Scattermap]:
     """One trace per direction of violence (or event type when no direction was derived), so
-    the legend explains the colours; size ~ fatalities. Hover: date and type, place, who against
-    whom, the target, the toll and the source; `customdata[0]` is the event id (click → record)."""
+    the legend explains the colours; size ~ fatalities within `sizes` (`marker_bounds`; by
+    default those of all of Iraq on a default map). With `cluster_zoom` (the map's fitted
+    zoom) crowded events are grouped into circles with counts in their direction's colour
+    (`cluster_style`). Hover: date and type, place, who against whom, the target, the toll and
+    the source; `customdata[0]` is the event id (click → record). A cluster has no hover and no
+    customdata: clicking one never opens a record."""
     by = DIRECTION if DIRECTION in events else "event_type"
     colors = direction_colors(dark) if by == DIRECTION else EVENT_TYPE_COLORS
+    sizes = sizes or marker_bounds(len(events), MapSpec().zoom)
     traces = []
-    for value in _legend_order(events[by]):
+    for value in legend_order(events[by]):
         grp = events[events[by].astype(str) == value]
         deaths = grp["fatalities"].astype("float64")
-        size = 8 + 4 * np.sqrt(deaths.fillna(0).clip(upper=50))
+        size = marker_sizes(deaths, sizes)
+        color = colors.get(value, "#999999")
         qualifier = (grp["fatalities_qualifier"].fillna("").astype(str)
                      if "fatalities_qualifier" in grp else pd.Series("", index=grp.index))
         toll = np.where(deaths.isna(), "unknown",
@@ -374,17 +458,25 @@ def event_traces(events: pd.DataFrame, dark: bool = False) -> list[go.Scattermap
                            toll, _text(grp, "source_publisher")], axis=1)
         traces.append(go.Scattermap(
             lat=grp["latitude"], lon=grp["longitude"], mode="markers",
-            marker={"size": size, "color": colors.get(value, "#999999"), "opacity": 0.85},
-            customdata=custom, name=value,
+            marker={"size": size, "color": color, "opacity": 0.85},
+            cluster=(cluster_style(color, cluster_zoom) if cluster_zoom is not None
+                     else None),
+            customdata=custom, name=value, legendrank=1001 + len(traces),
             hovertemplate=("<b>%{customdata[1]}</b> · %{customdata[2]}<br>%{customdata[3]}<br>"
                            "%{customdata[4]} → %{customdata[5]}<br>target: %{customdata[6]}<br>"
                            "deaths: %{customdata[7]}<br>source: %{customdata[8]}"
                            "<extra></extra>"),
         ))
+    if cluster_zoom is not None:
+        # Directions share places (a source puts a town's events on one point), so their
+        # clusters overlap and MapLibre shows only the top count: draw the direction with the
+        # most events last, so the count shown is the largest. The legend keeps its order.
+        traces.sort(key=lambda t: len(t.lat))
     return traces
 
 
 def density_trace(events: pd.DataFrame, radius: int = 25) -> go.Densitymap:
+    """Heat of events weighted by 1 + deaths: an event with an unknown toll still counts."""
     weight = 1 + events["fatalities"].astype("float64").fillna(0)
     return go.Densitymap(lat=events["latitude"], lon=events["longitude"], z=weight, radius=radius,
                          colorscale="Inferno", reversescale=True, showscale=False, opacity=0.6,
@@ -464,25 +556,72 @@ def ring_trace(sites: pd.DataFrame, radii_km: tuple[float, ...], points: int = 7
                          line={"width": 1.2, "color": "#CC79A7"}, name=f"Rings {km} km")
 
 
-def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.DataFrame,
-                sites: pd.DataFrame, layers: tuple[str, ...], *, table: pd.DataFrame | None = None,
-                metric: str = "events", metric_label: str = "Events",
-                rings_km: tuple[float, ...] = (), personnel: pd.Series | None = None,
-                height: int = 620, width: int | None = None, dark: bool = False,
-                point_limit: int = lod.POINT_LIMIT, bounds: dict[str, float] | None = None,
-                legend_columns: int = 2, disputed: gpd.GeoDataFrame | None = None,
-                alerts: gpd.GeoDataFrame | None = None) -> go.Figure:
-    """The map with the requested layers, drawn bottom to top. `width` is the expected width in
-    pixels: the centre and zoom are chosen so that `bounds` (Iraq by default) fit; Plotly itself
-    fills the container. Above `point_limit` events, events and density are drawn from grid
-    cells (`geo.spatial.lod`). `disputed` holds the disputed districts' polygons (an installed
-    district set), drawn by the "disputed" layer."""
+def _no_points() -> pd.DataFrame:
+    """An empty point frame: a map without events or sites."""
+    return pd.DataFrame(columns=["latitude", "longitude"])
+
+
+@dataclass(frozen=True, eq=False)
+class MapData:
+    """The frames a map draws from. Only `admin1` is required: a page passes what its layers
+    need (the Deployments map has no events, the Regions map no points)."""
+
+    admin1: gpd.GeoDataFrame
+    regions: gpd.GeoDataFrame | None = None
+    events: pd.DataFrame = field(default_factory=_no_points)
+    sites: pd.DataFrame = field(default_factory=_no_points)
+    table: pd.DataFrame | None = None  # per governorate, for the choropleth
+    personnel: pd.Series | None = None  # latest published personnel by site_id
+    disputed: gpd.GeoDataFrame | None = None  # the disputed districts, for the "disputed" layer
+    alerts: gpd.GeoDataFrame | None = None  # areas with a surge alert, for the "alerts" layer
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    """How a map is drawn: its layers, metric, rings, size, theme and view. One value instead of
+    a long list of keyword arguments, so a page states its map in one place and a new option
+    reaches every map without touching every caller."""
+
+    layers: tuple[str, ...] = ()
+    metric: str = "events"
+    metric_label: str | None = None  # None: the metric's label in `aggregate.METRICS`
+    rings_km: tuple[float, ...] = ()
+    height: int = 620
+    width: int | None = None  # the expected width in pixels, for the zoom; Plotly fills its box
+    dark: bool = False
+    point_limit: int = lod.POINT_LIMIT
+    bounds: dict[str, float] | None = field(default=None, hash=False)  # None: all of Iraq
+    legend_columns: int = 2
+    cluster_limit: int = CLUSTER_LIMIT  # above this many event markers, crowded ones are grouped
+
+    @property
+    def view(self) -> dict[str, float]:
+        """The extent the map fits: `bounds`, or Iraq."""
+        return self.bounds or IRAQ_BOUNDS
+
+    @property
+    def zoom(self) -> float:
+        """The zoom at which `view` fits the map's expected size (`fit_zoom`)."""
+        return fit_zoom(self.view, self.height, self.width)
+
+    @property
+    def label(self) -> str:
+        """The metric's label in the choropleth's colour bar and hover."""
+        return self.metric_label or aggregate.METRICS.get(self.metric, self.metric)
+
+
+def layered_map(data: MapData, spec: MapSpec) -> go.Figure:
+    """The map with `spec.layers`, drawn bottom to top. The centre and zoom are chosen so that
+    `spec.view` fits a `spec.width` x `spec.height` map. Above `spec.point_limit` events, events
+    and density are drawn from grid cells (`geo.spatial.lod`)."""
+    layers, dark, events, sites = spec.layers, spec.dark, data.events, data.sites
+    admin1 = data.admin1
     fig = go.Figure()
     cells, size = None, None
-    if lod.use_cells(len(events), point_limit) and {"events", "density"} & set(layers):
+    if lod.use_cells(len(events), spec.point_limit) and {"events", "density"} & set(layers):
         cells, size = lod.grid_cells(events)
-    if "choropleth" in layers and table is not None:
-        fig.add_trace(choropleth_trace(admin1, table, metric, metric_label))
+    if "choropleth" in layers and data.table is not None:
+        fig.add_trace(choropleth_trace(admin1, data.table, spec.metric, spec.label))
     elif "boundaries" in layers:
         fig.add_trace(boundary_trace(admin1, dark))
     if "boundaries" in layers and "choropleth" not in layers:
@@ -492,31 +631,34 @@ def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.
         fig.add_trace(go.Scattermap(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
                                     line={"width": 0.8, "color": "#555555"}, showlegend=False,
                                     name="Governorate lines"))
-    if "regions" in layers:
-        fig.add_trace(region_outline_trace(regions, dark))
-    if "disputed" in layers and disputed is not None and len(disputed):
-        fig.add_trace(disputed_trace(disputed))
-    if "alerts" in layers and alerts is not None and len(alerts):
-        fig.add_trace(alert_trace(alerts))
+    if "regions" in layers and data.regions is not None:
+        fig.add_trace(region_outline_trace(data.regions, dark))
+    if "disputed" in layers and data.disputed is not None and len(data.disputed):
+        fig.add_trace(disputed_trace(data.disputed))
+    if "alerts" in layers and data.alerts is not None and len(data.alerts):
+        fig.add_trace(alert_trace(data.alerts))
     if "density" in layers and len(events):
         fig.add_trace(density_trace(events) if cells is None else cell_density_trace(cells, size))
-    if "rings" in layers and rings_km and len(sites):
-        fig.add_trace(ring_trace(sites, rings_km))
+    if "rings" in layers and spec.rings_km and len(sites):
+        fig.add_trace(ring_trace(sites, spec.rings_km))
     if "sites" in layers and len(sites):
-        fig.add_trace(site_trace(sites, personnel))
+        fig.add_trace(site_trace(sites, data.personnel))
     if "events" in layers and cells is not None:
         fig.add_trace(cell_trace(cells, size, dark))
     elif "events" in layers and len(events):
-        for trace in event_traces(events, dark):
-            fig.add_trace(trace)
+        # Sizes and grouping follow how many markers the fitted view must hold (issue 23).
+        n, zoom = markers_of(events), spec.zoom
+        fig.add_traces(event_traces(
+            events, dark, marker_bounds(n, zoom, center_of(spec.view)["lat"]),
+            zoom if clustered(n, spec.cluster_limit) else None))
     # Every MapLibre symbol layer asks for glyphs of its font: point them all at the shipped one.
     fig.update_traces(textfont_family=LABEL_FONT, selector={"type": "scattermap"})
-    view = bounds or IRAQ_BOUNDS
+    view = spec.view
     labels = map_labels(admin1 if "labels" in layers else None,
                         sites if "sites" in layers else None)
     map_layout: dict = {"style": map_style(dark, labels),
-                        "center": IRAQ_CENTER if bounds is None else center_of(view),
-                        "zoom": fit_zoom(view, height, width)}
+                        "center": IRAQ_CENTER if spec.bounds is None else center_of(view),
+                        "zoom": spec.zoom}
     if "basemap" in layers:
         map_layout["layers"] = [{"below": "traces", "sourcetype": "raster", "source": [OSM_TILES],
                                  "sourceattribution": "© OpenStreetMap contributors",
@@ -524,12 +666,13 @@ def layered_map(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.
     # The legend goes under the map, two entries a row (one on a phone), so its height is known
     # whatever the width: drawn over the map it hid the south of Iraq, and on a phone most of it.
     entries = sum(1 for t in fig.data if t.showlegend is not False)
-    legend_px = 22 * math.ceil(entries / legend_columns) + 8 if entries else 0
+    columns = spec.legend_columns
+    legend_px = 22 * math.ceil(entries / columns) + 8 if entries else 0
     fig.update_layout(
-        map=map_layout, height=height + legend_px,
+        map=map_layout, height=spec.height + legend_px,
         margin={"l": 0, "r": 0, "t": 0, "b": legend_px},
         legend={"orientation": "h", "y": -0.01, "x": 0.0, "yanchor": "top",
-                "entrywidth": 1 / legend_columns, "entrywidthmode": "fraction",
+                "entrywidth": 1 / columns, "entrywidthmode": "fraction",
                 "font": {"size": 11}},
         # The user's pan and zoom are kept across reruns until the extent to show changes.
         uirevision="map-" + ",".join(f"{v:.3f}" for v in view.values()),
@@ -549,312 +692,47 @@ def map_columns(events: pd.DataFrame) -> list[str]:
     return [c for c in MAP_COLUMNS if c in events.columns]
 
 
-def map_page_figure(admin1: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, events: pd.DataFrame,
-                    sites: pd.DataFrame, deployments: pd.DataFrame, layers: tuple[str, ...],
-                    metric: str = "events", rings_km: tuple[float, ...] = (50, 100),
-                    width: int = 900, dark: bool = False, height: int = 520,
-                    bounds: dict[str, float] | None = None, legend_columns: int = 2,
-                    disputed: gpd.GeoDataFrame | None = None,
-                    alerts: gpd.GeoDataFrame | None = None) -> go.Figure:
-    """Everything the Map page draws for a filtered set of events (the app and `geo bench`)."""
-    table = aggregate.admin1_table(events, sites, admin1)
-    return layered_map(admin1, regions, events, sites, layers, table=table, metric=metric,
-                       metric_label=aggregate.METRICS[metric], rings_km=rings_km,
-                       personnel=aggregate.latest_personnel(deployments), width=width, dark=dark,
-                       height=height, bounds=bounds, legend_columns=legend_columns,
-                       disputed=disputed, alerts=alerts)
+def map_page_figure(data: MapData, deployments: pd.DataFrame, spec: MapSpec) -> go.Figure:
+    """Everything the Map page draws for a filtered set of events (the app and `geo bench`): the
+    governorate table for the choropleth and the sites' personnel are derived here, so the app
+    and the benchmark time the same work."""
+    table = aggregate.admin1_table(data.events, data.sites, data.admin1)
+    return layered_map(replace(data, table=table,
+                               personnel=aggregate.latest_personnel(deployments)), spec)
 
 
-def overview_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame | None = None,
-                 sites: pd.DataFrame | None = None, height: int = 420, width: int = 400,
-                 dark: bool = False, bounds: dict[str, float] | None = None,
-                 legend_columns: int = 2) -> go.Figure:
-    """A compact map: governorates with their names, events and sites."""
-    layers = ("boundaries", "events", "sites", "labels")
-    empty = pd.DataFrame(columns=["latitude", "longitude"])
-    return layered_map(admin1, admin1.iloc[:0], events if events is not None else empty,
-                       sites if sites is not None else empty, layers, height=height, width=width,
-                       dark=dark, bounds=bounds, legend_columns=legend_columns)
+OVERVIEW_LAYERS = ("boundaries", "events", "sites", "labels")
 
 
-def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_type",
-                   title: str = "", coverage: tuple[pd.Timestamp, pd.Timestamp] | None = None,
-                   period: tuple[pd.Timestamp, pd.Timestamp] | None = None,
-                   dark: bool = False) -> go.Figure:
-    """Stacked bars of events per period. Key dates are labelled vertical lines, the other
-    milestones small markers along the top (hover for what happened). Outside `coverage` (the
-    data's first and last date) the axis is shaded: no data there is not the same as quiet.
-    With a filtered `period` the axis is that period, and only its key dates are drawn."""
-    fig = go.Figure()
-    if period is not None:
-        key_dates = key_dates[key_dates["date"].between(*period)]
-    for value in _legend_order(tl[by]) if len(tl) else []:
-        grp = tl[tl[by].astype(str) == value]
-        fig.add_bar(x=grp["period"], y=grp["events"], name=str(value),
-                    marker_color={**EVENT_TYPE_COLORS, **REGION_COLORS,
-                                  **direction_colors(dark)}.get(str(value)),
-                    hovertemplate="%{x|%b %Y}: %{y} events<extra>" + str(value) + "</extra>")
-    if "key" not in key_dates:
-        key_dates = key_dates.assign(key=True, description="")
-    dates = pd.concat([tl["period"], key_dates["date"]]).dropna()
-    lo, hi = (dates.min(), dates.max()) if len(dates) else (None, None)
-    if period is not None:
-        lo, hi = period
-    # Milestone markers go on up to three rows so that no two overlap.
-    minor = key_dates[~key_dates["key"].astype(bool)].sort_values("date")
-    span = (hi - lo) if lo is not None else pd.Timedelta(days=365)
-    rows = marker_rows(minor["date"], max(span / 70, pd.Timedelta(days=1)))
-    # Shapes and annotations are collected and set once: Plotly's add_vline/add_annotation
-    # copy the whole layout on every call (30 milestones cost ~0.2 s).
-    shapes: list[dict] = []
-    notes: list[dict] = []
-    # Key dates: a numbered line each, and the numbered list under the chart (labels written
-    # beside the lines covered each other as soon as two lines were close).
-    lines = key_dates[key_dates["key"].astype(bool)].reset_index(drop=True)
-    listed = []
-    for i, row in lines.iterrows():
-        shapes.append({"type": "line", "x0": row["date"], "x1": row["date"], "xref": "x",
-                       "y0": 0, "y1": 1, "yref": "paper",
-                       "line": {"dash": "dot", "color": "#666666"}})
-        notes.append({"x": row["date"], "y": 1.0, "yref": "paper", "yanchor": "top",
-                      "text": str(i + 1), "showarrow": False, "font": {"size": 10},
-                      "bgcolor": "rgba(128,128,128,0.25)",
-                      "hovertext": html.escape(f"{row['label']}: {row['description']}"[:200],
-                                               quote=False)})
-        listed.append(f"{i + 1} {row['date']:%d %b %Y}: {html.escape(str(row['label']), quote=False)}")
-    # Below the plot: ticks, the legend two entries a row (so its height is known whatever the
-    # chart's width), then the numbered list of key dates.
-    plot_px, top = 300, (44 if title else 24) + 14 * (max(rows, default=0))
-    legend_px = 20 * math.ceil(len(fig.data) / 2)
-    list_at = 30 + legend_px + 8
-    if listed:
-        notes.append({"x": 0, "xref": "paper", "xanchor": "left", "y": -list_at / plot_px,
-                      "yref": "paper", "yanchor": "top", "align": "left", "showarrow": False,
-                      "font": {"size": 11}, "text": "<br>".join(listed)})
-    for (_, row), level in zip(minor.iterrows(), rows, strict=True):
-        notes.append({"x": row["date"], "y": 1.0 + 0.055 * level, "yref": "paper",
-                      "yanchor": "bottom", "text": "◆", "showarrow": False,
-                      "font": {"size": 10, "color": OKABE_ITO[5]},
-                      "hovertext": html.escape(f"{row['date']:%d %b %Y}: {row['label']}",
-                                               quote=False)})
-    x_range = None
-    if lo is not None:
-        start, end = lo - pd.Timedelta(days=45), hi + pd.Timedelta(days=60)
-        if coverage is not None:  # shade what the axis shows beyond the data, and say so
-            for x0, x1, text, wide in (
-                    (start, coverage[0], f"no data before {coverage[0]:%d %b %Y}", 90),
-                    (coverage[1], end, f"no data after {coverage[1]:%d %b %Y}", 30)):
-                if x1 > x0:
-                    shapes.append({"type": "rect", "x0": x0, "x1": x1, "xref": "x", "y0": 0,
-                                   "y1": 1, "yref": "paper", "fillcolor": "#999999",
-                                   "opacity": 0.18, "line": {"width": 0}, "layer": "below"})
-                if x1 - x0 > pd.Timedelta(days=wide):  # a narrow margin is only axis padding
-                    notes.append({"x": x0 + (x1 - x0) / 2, "y": 0.5, "yref": "paper",
-                                  "text": text, "textangle": -90, "showarrow": False,
-                                  "font": {"size": 10, "color": "#777777"}})
-        x_range = [start, end]
-    bottom = list_at + 16 * len(listed) + 10
-    # Whole events only: a short period with one or two events showed ticks at 0.2 events.
-    peak = tl.groupby("period")["events"].sum().max() if len(tl) else 0
-    fig.update_layout(
-        shapes=shapes, annotations=notes, barmode="stack", title=title,
-        height=top + plot_px + bottom, margin={"l": 10, "r": 10, "t": top, "b": bottom},
-        xaxis={"range": x_range},
-        yaxis={"title": {"text": "events"}, "rangemode": "tozero", "tickformat": ",d",
-               "dtick": 1 if peak <= 8 else None},
-        legend={"orientation": "h", "y": -28 / plot_px, "yanchor": "top", "entrywidth": 0.5,
-                "entrywidthmode": "fraction", "traceorder": "normal", "font": {"size": 10}})
-    return fig
+def overview_map(data: MapData, spec: MapSpec) -> go.Figure:
+    """A compact map: governorates with their names, events and sites, whatever `spec.layers`
+    says (the Overview is a summary; the Map page has the layer choices)."""
+    return layered_map(data, replace(spec, layers=OVERVIEW_LAYERS))
 
 
-def marker_rows(dates: pd.Series, gap: pd.Timedelta, levels: int = 3) -> list[int]:
-    """A row (0 = lowest) for each of the sorted `dates` so that markers on one row are at
-    least `gap` apart; markers that still cannot fit share the top row."""
-    last: list[pd.Timestamp | None] = [None] * levels
-    rows = []
-    for when in dates:
-        row = next((i for i, prev in enumerate(last) if prev is None or when - prev >= gap),
-                   levels - 1)
-        last[row] = when
-        rows.append(row)
-    return rows
-
-
-def bar_chart(df: pd.DataFrame, label_col: str, value_col: str = "events", title: str = "",
-              color: str = OKABE_ITO[4]) -> go.Figure:
-    data = df.sort_values(value_col)
-    fig = go.Figure(go.Bar(x=data[value_col], y=plain(data[label_col]), orientation="h",
-                           marker_color=color,
-                           hovertemplate="%{y}: %{x}<extra></extra>"))
-    fig.update_layout(title=title, height=max(220, 28 * len(data) + 80),
-                      margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10})
-    return fig
-
-
-def troop_chart(levels: pd.DataFrame, key_dates: pd.DataFrame) -> go.Figure:
-    """National totals per force (US forces apart from coalition figures): US reports as a step
-    line, other forces' reports as dots, plans as open diamonds, and figures from partisan
-    outlets as crosses, shown but kept out of the lines. Key dates as dotted lines."""
-    fig = go.Figure()
-    dated = levels[levels["as_of_date"].notna()].sort_values("as_of_date")
-    partisan = dated.get("partisan", pd.Series("", index=dated.index)).fillna("").astype(str)
-    is_partisan = partisan.str.strip() != ""
-    forces = list(dict.fromkeys(dated["force"]))
-    for i, force in enumerate(forces):
-        color = (OKABE_ITO[4], OKABE_ITO[0], OKABE_ITO[2], OKABE_ITO[6])[i % 4]
-        for kind in ("reported", "planned"):
-            grp = dated[(dated["force"] == force) & (dated["status_kind"] == kind) & ~is_partisan]
-            if grp.empty:
-                continue
-            custom = np.stack([plain(grp["personnel_qualifier"]), plain(grp["source_publisher"])],
-                              axis=1)
-            # US totals are reported often enough to hold until the next report (a step line);
-            # sparse coalition figures and plans stand alone (a line would invent continuity).
-            step = kind == "reported" and force == aggregate.US_FORCES
-            fig.add_scatter(x=grp["as_of_date"], y=grp["personnel"],
-                            mode="lines+markers" if step else "markers",
-                            name=f"{force} ({kind})", line={"color": color},
-                            marker={"symbol": "circle" if kind == "reported" else "diamond-open",
-                                    "size": 8 if kind == "reported" else 12, "color": color},
-                            line_shape="hv", customdata=custom,
-                            hovertemplate="%{x|%d %b %Y}: %{customdata[0]} %{y}<br>"
-                                          "%{customdata[1]}<extra></extra>")
-    flagged = dated[is_partisan]
-    if len(flagged):
-        custom = np.stack([plain(flagged["force"]), plain(flagged["personnel_qualifier"]),
-                           plain(partisan[is_partisan])], axis=1)
-        fig.add_scatter(x=flagged["as_of_date"], y=flagged["personnel"], mode="markers",
-                        name="partisan outlet (not in the lines)",
-                        marker={"symbol": "x", "size": 10, "color": "#999999"},
-                        customdata=custom,
-                        hovertemplate="%{x|%d %b %Y}: %{customdata[0]}, %{customdata[1]} %{y}"
-                                      "<br>source: %{customdata[2]}<extra></extra>")
-    key = key_dates[key_dates["key"].astype(bool)] if "key" in key_dates else key_dates
-    for _, row in key.iterrows():
-        fig.add_vline(x=row["date"], line_dash="dot", line_color="#888888")
-    fig.update_layout(height=360, yaxis_title="troops in Iraq (national totals)",
-                      yaxis_rangemode="tozero", margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                      legend={"orientation": "h"})
-    return fig
-
-
-def transition_timeline(transition: pd.DataFrame, today: pd.Timestamp | None = None) -> go.Figure:
-    """Phases as bars: planned and reported on separate rows, so they are never confused. A
-    reported row with a start but no end runs to today; a row with no dates is left to the table."""
-    today = today or pd.Timestamp.today().normalize()
-    transition = transition.copy()
-    planned = transition["status_kind"] == "planned"
-    # A planned phase without a stated start follows the previous planned phase.
-    previous_end = transition[planned].sort_values("phase")["end_date"].shift()
-    transition.loc[planned, "start_date"] = transition.loc[planned, "start_date"].fillna(previous_end)
-    df = transition[transition["start_date"].notna() & (transition["end_date"].notna()
-                                                        | (transition["status_kind"] == "reported"))].copy()
-    df["finish"] = df["end_date"].fillna(today)
-    df["row"] = ("Phase " + df["phase"].astype(str) + " · " + df["area"] + " (" + df["status_kind"]
-                 + ")")
-    fig = go.Figure()
-    for kind, color in (("planned", OKABE_ITO[1]), ("reported", OKABE_ITO[4])):
-        grp = df[df["status_kind"] == kind]
-        if grp.empty:
-            continue
-        ongoing = np.where(grp["end_date"].isna(), " (ongoing)", "")
-        fig.add_bar(y=grp["row"], x=(grp["finish"] - grp["start_date"]).dt.days * 86_400_000,
-                    base=grp["start_date"], orientation="h", name=kind, marker_color=color,
-                    customdata=np.stack([plain(grp["description"].str.slice(0, 160)),
-                                         grp["finish"].dt.strftime("%d %b %Y") + ongoing], axis=1),
-                    hovertemplate="%{base|%d %b %Y} → %{customdata[1]}<br>%{customdata[0]}"
-                                  "<extra></extra>")
-    fig.add_vline(x=today, line_color="#D55E00", line_dash="dot")
-    fig.add_annotation(x=today, y=1.02, yref="paper", text="today", showarrow=False)
-    fig.update_layout(barmode="overlay", height=300, xaxis_type="date",
-                      margin={"l": 10, "r": 10, "t": 20, "b": 10}, legend={"orientation": "h"})
-    return fig
-
-
-STATUS_COLORS = {"present": OKABE_ITO[2], "reduced": OKABE_ITO[0], "handed over": OKABE_ITO[4],
-                 "withdrawn": OKABE_ITO[5], "unknown": "#999999"}
-
-
-def site_status_chart(deployments: pd.DataFrame) -> go.Figure:
-    """Every dated report about a site as a dot: where the data says forces were, and when."""
-    dep = deployments.assign(when=deployments["as_of_date"].fillna(deployments["end_date"])
-                             .fillna(deployments["start_date"])).dropna(subset=["when"])
-    dep = dep.sort_values(["region", "site_name"])
-    palette = STATUS_COLORS
-    fig = go.Figure()
-    for (kind, status), grp in dep.groupby(["status_kind", "status"], sort=True):
-        fig.add_scatter(x=grp["when"], y=plain(grp["site_name"] + " · " + grp["region"].astype(str)),
-                        mode="markers", name=f"{status} ({kind})",
-                        marker={"color": palette.get(status, "#999999"), "size": 11,
-                                "symbol": "circle" if kind == "reported" else "circle-open",
-                                "line": {"width": 2, "color": palette.get(status, "#999999")}},
-                        customdata=np.stack([plain(grp["source_publisher"])], axis=1),
-                        hovertemplate="%{y}<br>%{x|%d %b %Y}: " + status + " (" + kind + ")"
-                                      "<br>%{customdata[0]}<extra></extra>")
-    fig.update_layout(height=max(320, 26 * dep["site_name"].nunique() + 120),
-                      margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h"})
-    return fig
-
-
-def exposure_timeline(periods: pd.DataFrame, attacks: pd.DataFrame, radii_km: tuple[float, ...],
-                      coverage: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> go.Figure:
-    """One site over time: its reported status as coloured bands, each attack within the
-    largest radius as a tick at its date and distance, the radii as dashed lines. Time outside
-    the events' coverage is greyed out: no tick there means no data, not no attack."""
-    fig = go.Figure()
-    for row in periods.itertuples():  # a few periods per site
-        color = STATUS_COLORS.get(row.status, "#999999")
-        fig.add_vrect(x0=row.period_start, x1=pd.Timestamp(row.period_end) + pd.Timedelta(days=1),
-                      fillcolor=color, opacity=0.18, line_width=0, layer="below")
-        fig.add_scatter(x=[row.period_start], y=[None], mode="markers", name=f"{row.status} (reported)",
-                        marker={"color": color, "size": 12, "symbol": "square", "opacity": 0.5},
-                        hoverinfo="skip")
-    if coverage is not None and len(periods):
-        first = pd.Timestamp(min(periods["period_start"]))
-        if first < coverage[0]:
-            fig.add_vrect(x0=first, x1=coverage[0], fillcolor="#BBBBBB", opacity=0.35,
-                          line_width=0, layer="below")
-    top = max(radii_km) if radii_km else 50
-    for r in radii_km:
-        fig.add_hline(y=r, line_dash="dot", line_color="#777777", line_width=1,
-                      annotation_text=f"{r:g} km", annotation_position="top left")
-    if len(attacks):
-        fig.add_scatter(
-            x=attacks["event_date"], y=attacks["distance_km"], mode="markers",
-            name="Attack on US/coalition or diplomatic site",
-            marker={"symbol": "line-ns-open", "size": 14, "line": {"width": 2},
-                    "color": DIRECTION_COLORS[ATTACKS]},
-            customdata=np.stack([plain(attacks["location"]), attacks["distance_km"]], axis=1),
-            hovertemplate="%{x|%d %b %Y}: %{customdata[0]}<br>%{customdata[1]} km from the "
-                          "site<extra></extra>")
-    fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                      legend={"orientation": "h", "y": -0.2},
-                      yaxis={"title": "km from the site", "range": [0, top * 1.08]})
-    return fig
-
-
-def animated_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame, freq: str = "MS",
-                 height: int = 520, dark: bool = False, width: int | None = None,
-                 point_limit: int = lod.POINT_LIMIT) -> go.Figure:
-    """Client-side animation through periods: the frames play in the browser, no reruns. Every
-    period from the first event to the last is a frame, empty ones included (a quiet month
-    must look quiet, not be skipped). The view is all of Iraq in every frame, and the play
-    buttons and slider sit under the map, not on it. Above `point_limit` events each frame
-    shows grid cells (coarse: every frame is sent at once)."""
-    base = layered_map(admin1, admin1.iloc[:0], events.iloc[:0], events.iloc[:0], ("boundaries",),
-                       height=height, width=width, dark=dark)
+def animated_map(data: MapData, spec: MapSpec, freq: str = "MS") -> go.Figure:
+    """Client-side animation of `data.events` through periods: the frames play in the browser,
+    no reruns. Every period from the first event to the last is a frame, empty ones included
+    (a quiet month must look quiet, not be skipped). The view is all of Iraq in every frame,
+    and the play buttons and slider sit under the map, not on it. Above `spec.point_limit`
+    events each frame shows grid cells (coarse: every frame is sent at once)."""
+    events, dark = data.events, spec.dark
+    base = layered_map(MapData(data.admin1),
+                       replace(spec, layers=("boundaries",), bounds=None, legend_columns=2))
     step = "M" if freq == "MS" else "W"
     periods = events["event_date"].dt.to_period(step)
     order = (list(pd.period_range(periods.min(), periods.max(), freq=step)) if len(events)
              else [])
-    if lod.use_cells(len(events), point_limit):
+    if lod.use_cells(len(events), spec.point_limit):
         lon, lat, *_ = lod.points_of(events)
         size = lod.cell_size(lon, lat, max_columns=lod.MAX_COLUMNS // 3)
         cells = [lod.grid_cells(events[periods == p], size)[0] for p in order]
         biggest = max((int(c["events"].max()) for c in cells if len(c)), default=1)
         traces = [_frame_cells(c, size, biggest) for c in cells]
-    else:
-        traces = [_frame_points(events[periods == p], dark) for p in order]
+    else:  # one size scale for every frame: the bounds of the busiest period at Iraq's zoom
+        busiest = int(periods.value_counts().max()) if len(events) else 0
+        sizes = marker_bounds(busiest, replace(spec, bounds=None).zoom, IRAQ_CENTER["lat"])
+        traces = [_frame_points(events[periods == p], dark, sizes) for p in order]
     frames = [go.Frame(name=f"{p.start_time:%Y-%m-%d}", data=[t], traces=[1])
               for p, t in zip(order, traces, strict=True)]
     base.add_trace(_frame_points(events.iloc[:0], dark))
@@ -866,7 +744,7 @@ def animated_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame, freq: str = "MS
     base.frames = frames
     controls = 90
     base.update_layout(
-        height=height + controls, margin={"l": 0, "r": 0, "t": 0, "b": controls},
+        height=spec.height + controls, margin={"l": 0, "r": 0, "t": 0, "b": controls},
         showlegend=False,
         updatemenus=[{"type": "buttons", "direction": "left", "x": 0.0, "y": -0.01,
                       "xanchor": "left", "yanchor": "top", "showactive": False, "buttons": [
@@ -881,13 +759,15 @@ def animated_map(admin1: gpd.GeoDataFrame, events: pd.DataFrame, freq: str = "MS
     return base
 
 
-def _frame_points(events: pd.DataFrame, dark: bool = False) -> go.Scattermap:
+def _frame_points(events: pd.DataFrame, dark: bool = False,
+                  sizes: tuple[float, float] = (SMALLEST_PX, LARGEST_PX)) -> go.Scattermap:
+    """One period's events, coloured by direction, size ~ deaths within `sizes`."""
     colors = (events[DIRECTION].map(direction_colors(dark)) if DIRECTION in events
               else events["event_type"].map(EVENT_TYPE_COLORS)).fillna("#999999")
-    deaths = events["fatalities"].astype("float64").fillna(0)
     return go.Scattermap(lat=events["latitude"], lon=events["longitude"], mode="markers",
                          textfont={"family": LABEL_FONT},
-                         marker={"size": 9 + 4 * np.sqrt(deaths.clip(upper=50)), "color": colors},
+                         marker={"size": marker_sizes(events["fatalities"], sizes),
+                                 "color": colors},
                          text=plain(events["location"]), hovertemplate="%{text}<extra></extra>",
                          name="Events in period")
 
