@@ -14,6 +14,7 @@ from geo.data.schemas import ALL_SCHEMAS, EVENT_TYPES
 from geo.data.validate import SchemaError
 from geo.sources import formats as ingest_formats
 from geo.sources import ingest, pull
+from geo.text import installed_gazetteer
 
 data = ui.get_data()
 f = st.session_state["filter"]
@@ -175,5 +176,8 @@ st.write("Problems found when loading (file, row, column, reason)")
 st.dataframe(data.issues, hide_index=True, key="data_issues")
 
 st.subheader("Sources and licences")
+if gazetteer_credit := installed_gazetteer.attribution():
+    st.caption(ui.md_escape(gazetteer_credit + " Place names found by the geocoder and the "
+                            "Geoparse page come from it as well as from the embedded gazetteer."))
 with st.expander("data/README.md", expanded=False):
     st.markdown(_readme())

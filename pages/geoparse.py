@@ -9,13 +9,16 @@ from geo.app import figures, ui
 from geo.data.schemas import EVENT_TYPES
 from geo.sources.drafts import draft_events
 from geo.sources.ingest import ingest_frame
+from geo.text import installed_gazetteer
 from geo.text.geoparse import geoparse, sentences, unresolved
 
 data = ui.get_data()
 f = st.session_state["filter"]
 ui.page_header("Geoparse a text", data, f)
+credit = installed_gazetteer.attribution()
 st.caption("Paste an article (English; Arabic place names where the gazetteer has them). Places "
-           "are found offline; nothing leaves this computer.")
+           "are found offline; nothing leaves this computer."
+           + (" " + ui.md_escape(credit) if credit else ""))
 text = st.text_area("Article", height=220, max_chars=100_000, key="gp_text")
 found = geoparse(text, admin1=data.admin1) if text.strip() else geoparse("")
 found = found.assign(sentence=sentences(text, found["start"]) if len(found) else pd.Series(dtype=str))
@@ -27,7 +30,9 @@ if missing is not None and len(missing):
         + "; ".join(f"{m} (“{c}”)" for m, c in zip(missing["mention"], missing["cue"],
                                                      strict=True))
         + ". Add a missing place to data/curated/sites.csv with its source and rebuild the "
-        "gazetteer (geo data build-gazetteer)."), icon="🔎")
+        "gazetteer (geo data build-gazetteer)"
+        + ("." if credit else ", or install GeoNames' full extract for Iraq, every village and "
+           "neighbourhood it lists (geo gazetteer install IQ.zip).")), icon="🔎")
 if text.strip() and found.empty:
     st.info("No place from the gazetteer was found in this text.")
 elif len(found):

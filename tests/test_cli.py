@@ -12,7 +12,8 @@ from geo.data.export import export_frame, read_back, to_csv_text
 from geo.sources.curated import load
 
 SUBCOMMANDS = [["locate"], ["export"], ["validate"], ["boundaries"], ["data"],
-               ["data", "build-boundaries"], ["data", "build-context"], ["data", "coverage"]]
+               ["data", "build-boundaries"], ["data", "build-context"], ["data", "coverage"],
+               ["gazetteer"], ["gazetteer", "install"], ["gazetteer", "use"], ["geoparse"]]
 
 
 @pytest.mark.parametrize("sub", SUBCOMMANDS)
@@ -102,3 +103,28 @@ def test_data_coverage_prints_the_tables_dates_and_the_readme_block(geo_cli, tmp
     assert coverage.README_END in res.stdout and "| year |" in res.stdout
     res = geo_cli("data", "coverage", "--markdown", "--write")
     assert res.returncode == 2 and "not allowed with" in res.stderr  # one or the other
+
+
+def test_geoparse_lines_parses_each_line_as_a_text(geo_cli, tmp_path):
+    from geo.text.geoparse import OUTPUT_COLUMNS
+
+    texts = tmp_path / "summaries.txt"
+    # SYNTHETIC summaries; line 2 is blank, line 4 ends with "Tal" and line 5 starts with "Afar":
+    # two texts, so no "Tal Afar" across them; Windows line ends read the same
+    texts.write_bytes(b"Rockets hit Erbil airport.\r\n\r\nA drone struck near Kocho.\r\n"
+                      b"Curfew in Mosul and Tal\r\nAfar stayed quiet; Kirkuk too.\r\n")
+    res = geo_cli("geoparse", "--lines", str(texts))
+    assert res.returncode == 0, res.stderr
+    table = pd.read_csv(io.StringIO(res.stdout), keep_default_na=False)
+    assert list(table.columns) == ["doc", *OUTPUT_COLUMNS]
+    assert list(zip(table["doc"], table["mention"], strict=True)) == [
+        (1, "Erbil airport"), (4, "Mosul"), (5, "Kirkuk")]
+    line5 = "Afar stayed quiet; Kirkuk too."
+    kirkuk = table.iloc[2]
+    assert line5[kirkuk["start"]:kirkuk["end"]] == "Kirkuk"  # offsets within the line
+    assert "line 3: read like places but not in the gazetteer: Kocho" in res.stderr
+    # the same texts from standard input; a file of blank lines gives the header alone
+    piped = geo_cli("geoparse", "--lines", "-", input=texts.read_text(encoding="utf-8"))
+    assert piped.stdout == res.stdout
+    empty = geo_cli("geoparse", "--lines", "-", input="\n\n")
+    assert empty.returncode == 0 and empty.stdout.strip() == ",".join(["doc", *OUTPUT_COLUMNS])

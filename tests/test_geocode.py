@@ -80,7 +80,7 @@ def test_cli_geocode_args_and_stdin(geo_cli):
     assert res.returncode == 0, res.stderr
     table = pd.read_csv(io.StringIO(res.stdout), keep_default_na=False)
     assert list(table.columns) == ["query", "matched_name", "lat", "lon", "admin1_code",
-                                   "admin1_name", "region", "match", "score"]
+                                   "admin1_name", "region", "match", "score", "precision"]
     res = geo_cli("geocode", "--with-id", "Erbil")
     assert res.stdout.splitlines()[0].endswith(",place_id") and "geonames:" in res.stdout
     assert list(table.match) == ["exact", "none"]

@@ -4,9 +4,9 @@ Every subcommand writes CSV to standard output unless told otherwise, and a bad 
 one line on standard error and a non-zero exit, never a traceback.
 
 One module per command group registers its subparsers and holds its `cmd_*` functions (`export`,
-`analysis`, `ingest`, `actors`, `text`, `boundaries`, `bench`, `data`); `common` holds what they share.
-This module assembles the parser and turns errors into exit codes. Commands import their heavy
-libraries inside the function, so `geo --help` stays quick.
+`analysis`, `ingest`, `actors`, `text`, `gazetteer`, `boundaries`, `bench`, `data`); `common`
+holds what they share. This module assembles the parser and turns errors into exit codes.
+Commands import their heavy libraries inside the function, so `geo --help` stays quick.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from geo.cli import actors, analysis, bench, boundaries, data, export, ingest, text
+from geo.cli import actors, analysis, bench, boundaries, data, export, gazetteer, ingest, text
 from geo.cli.common import EXIT_DATA, EXIT_USAGE, Parser, UsageError, UserError, boundary_options
 from geo.data.validate import SchemaError
 from geo.spatial.boundaries import BoundaryError
@@ -26,8 +26,8 @@ __all__ = ["EXIT_DATA", "EXIT_USAGE", "UsageError", "UserError", "build_parser",
 COMMANDS: tuple[Callable[..., None], ...] = (
     export.add_locate, analysis.add_alerts, analysis.add_exposure, analysis.add_brief,
     export.add_export, ingest.add_ingest, actors.add_actors, ingest.add_pull, export.add_validate,
-    text.add_geocode, text.add_geoparse, boundaries.add_boundaries, ingest.add_pipeline,
-    bench.add_bench, bench.add_synth, data.add_data,
+    text.add_geocode, text.add_geoparse, gazetteer.add_gazetteer, boundaries.add_boundaries,
+    ingest.add_pipeline, bench.add_bench, bench.add_synth, data.add_data,
 )
 
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from geo.cli.common import UserError, admin1_from, print_csv
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from geo.cli.common import SubParsers
 
 MAX_TEXT_BYTES = 5_000_000
@@ -32,13 +34,37 @@ def cmd_geocode(args: argparse.Namespace) -> int:
 
 
 def cmd_geoparse(args: argparse.Namespace) -> int:
-    """The places a text mentions; what reads like a place but is not known, on standard error."""
-    from geo.text.geoparse import geoparse, unresolved
+    """The places a text mentions (or each line's, with --lines); what reads like a place but is
+    not known, on standard error."""
+    import pandas as pd
 
-    if args.file == "-":
+    from geo.text.geoparse import OUTPUT_COLUMNS, geoparse, unresolved
+
+    text = _read_text(args.file)
+    admin1 = admin1_from(args)
+    if not args.lines:
+        found = geoparse(text, admin1=admin1)
+        print_csv(found)
+        _say_unresolved(unresolved(text, found), "")
+        return 0
+    # one text per line; a blank line is skipped but counted, so `doc` is the line number
+    lines = pd.Series(text.split("\n"), index=pd.RangeIndex(1, text.count("\n") + 2))
+    lines = lines[lines.str.strip() != ""]
+    tables = [pd.DataFrame(columns=["doc", *OUTPUT_COLUMNS])]
+    for doc, line in lines.items():  # one geoparse per text, as for a single file
+        found = geoparse(line, admin1=admin1)
+        tables.append(found.assign(doc=doc)[["doc", *OUTPUT_COLUMNS]])
+        _say_unresolved(unresolved(line, found), f"line {doc}: ")
+    print_csv(pd.concat([t for t in tables if len(t)] or tables[:1], ignore_index=True))
+    return 0
+
+
+def _read_text(name: str) -> str:
+    """A UTF-8 text file, or standard input for "-", at most MAX_TEXT_BYTES."""
+    if name == "-":
         text = sys.stdin.read(MAX_TEXT_BYTES + 1)
     else:
-        path = Path(args.file)
+        path = Path(name)
         if not path.is_file():
             raise UserError(f"{path}: file not found")
         if path.stat().st_size > MAX_TEXT_BYTES:
@@ -49,14 +75,15 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
             raise UserError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
     if len(text) > MAX_TEXT_BYTES:
         raise UserError(f"standard input: more than {MAX_TEXT_BYTES // 1_000_000} MB; split it")
-    found = geoparse(text, admin1=admin1_from(args))
-    print_csv(found)
-    missing = unresolved(text, found)
+    return text
+
+
+def _say_unresolved(missing: pd.DataFrame, prefix: str) -> None:
+    """What read like places but matched nothing, on one line of standard error."""
     if len(missing):
-        print("read like places but not in the gazetteer: " + "; ".join(
+        print(prefix + "read like places but not in the gazetteer: " + "; ".join(
             f"{m} ({c!r})" for m, c in zip(missing["mention"], missing["cue"], strict=True)),
             file=sys.stderr)
-    return 0
 
 
 def add_geocode(sub: SubParsers, common: argparse.ArgumentParser) -> None:
@@ -82,4 +109,8 @@ def add_geoparse(sub: SubParsers, common: argparse.ArgumentParser) -> None:
                        "place, 3 for an area. What reads like a place but is not in the "
                        "gazetteer is listed on standard error.")
     p.add_argument("file", metavar="FILE|-", help="UTF-8 text file, or - for standard input")
+    p.add_argument("--lines", action="store_true",
+                   help="one text per line (articles, summaries): each is parsed on its own and a "
+                        "doc column (the line number; blank lines are skipped but counted) comes "
+                        "first; start/end are offsets within the line")
     p.set_defaults(func=cmd_geoparse)

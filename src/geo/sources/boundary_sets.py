@@ -46,11 +46,11 @@ _PCODE = re.compile(r"^adm(\d)_pcode$", re.IGNORECASE)
 _ISO = re.compile(r"^IQ-[A-Z]{2}$")
 
 
-def _is_url(source: str) -> bool:
+def is_url(source: str) -> bool:
     return urlsplit(str(source)).scheme in ("http", "https")
 
 
-def _download(url: str, folder: Path) -> Path:
+def download(url: str, folder: Path) -> Path:
     """Fetch one URL (the user asked for it); one line when offline or refused."""
     import requests
 
@@ -98,7 +98,7 @@ def _unzip(path: Path, folder: Path) -> list[Path]:
 
 def _expand(source: str, folder: Path) -> list[Path]:
     """A source (file, zip, URL, geoBoundaries API answer) -> local vector files."""
-    path = _download(source, folder) if _is_url(source) else Path(source)
+    path = download(source, folder) if is_url(source) else Path(source)
     if not path.exists():
         raise BoundaryError(f"{path}: file not found")
     if path.suffix.lower() == ".zip":
@@ -110,7 +110,7 @@ def _expand(source: str, folder: Path) -> list[Path]:
             answer = None
         if isinstance(answer, dict) and "gjDownloadURL" in answer:  # geoBoundaries API
             link = str(answer["gjDownloadURL"])
-            if not _is_url(link):
+            if not is_url(link):
                 raise BoundaryError(f"{path}: gjDownloadURL {link!r} is not an http(s) address")
             return _expand(link, folder)
     if path.suffix.lower() not in VECTOR_SUFFIXES:
@@ -287,7 +287,7 @@ def install(sources: list[str], title: str | None = None, licence: str | None = 
             if not files:
                 raise BoundaryError(f"{source}: no GeoJSON, GeoPackage or Shapefile inside")
             for f in files:
-                inputs.append({"source": str(source) if _is_url(str(source)) else str(Path(source)),
+                inputs.append({"source": str(source) if is_url(str(source)) else str(Path(source)),
                                "file": f.name, "sha256": _sha256(f)})
                 for label, gdf in _layers(f):
                     level = detect_level(gdf)

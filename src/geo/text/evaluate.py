@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 from pyproj import Geod
 
+from geo.spatial.join import assign_admin1
 from geo.text.geocode import geocode
+from geo.text.geoparse import OUTPUT_COLUMNS as OUTPUT_COLUMNS_PARSE
 from geo.text.geoparse import geoparse
 
 _GEOD = Geod(ellps="WGS84")
@@ -124,3 +126,77 @@ def evaluate_wire(folder: Path) -> tuple[pd.DataFrame, dict[str, float]]:
     metrics["foreign_kept_out"] = float((foreign["placed_in_iraq"] == 0).mean()) if len(foreign) else 1.0
     metrics["unlabelled_in_iraq"] = float((table["kind"] == "unlabelled").sum())
     return table, metrics
+
+
+# ------------------------------------------------------------- real material (issue 24)
+
+PLACE_KM = 25.0  # a place-level answer is right within this distance of the source's point
+FAR_KM = 100.0  # a place-level mention this far away, in another governorate, is a bad error
+
+
+def score_summaries(texts: pd.DataFrame, admin1=None) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Geoparse incident summaries that come with their own point (`text`, `lat`, `lon`,
+    `admin1_code` of the point) and compare. Why: a source's own coordinates are a truth that
+    nobody on the project wrote. Per summary: is the first place found right at its precision
+    (a place within PLACE_KM, or an area holding the point: same governorate, or same region
+    for a region), is any place-level mention within PLACE_KM; over all mentions: how many are
+    place-level and more than FAR_KM away in another governorate."""
+    rows = []
+    for doc, text in zip(texts.index, texts["text"].fillna("").astype(str), strict=True):
+        found = geoparse(text, admin1=admin1)
+        if len(found):
+            rows.append(found.assign(doc=doc))
+    cols = ["doc", *OUTPUT_COLUMNS_PARSE]
+    found = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)
+    truth = texts.reindex(found["doc"])
+    km = distance_km(truth["lat"], truth["lon"], found["lat"], found["lon"])
+    place = found["precision"].astype(int).to_numpy() < 3
+    same_admin1 = (found["admin1_code"].astype(str).to_numpy()
+                   == truth["admin1_code"].astype(str).to_numpy())
+    same_region = (found["region"].astype(str).to_numpy()
+                   == truth["region"].astype(str).to_numpy())
+    area_right = np.where(found["admin1_code"].astype(str).to_numpy() != "", same_admin1,
+                          same_region)
+    found = found.assign(km=km, place_level=place,
+                         right=np.where(place, km <= PLACE_KM, area_right),
+                         far=place & (km > FAR_KM) & ~same_admin1)
+    first = found.drop_duplicates("doc").set_index("doc")
+    near = found[found["place_level"] & (found["km"] <= PLACE_KM)]["doc"].unique()
+    n = len(texts)
+    metrics = {
+        "summaries": float(n), "mentions": float(len(found)),
+        "first_right": float(first["right"].reindex(texts.index).fillna(False).astype(bool).mean()),
+        "place_within_25km": float(len(near) / n) if n else 0.0,
+        "far_mentions": float(found["far"].sum()),
+        "far_share": float(found["far"].mean()) if len(found) else 0.0,
+        "no_place": float(1 - first.index.nunique() / n) if n else 0.0,
+    }
+    return found, metrics
+
+
+def score_names(names: pd.DataFrame, index=None, admin1=None) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Geocode place names a source's coders wrote (`name`, `admin1_hint`, `lat`, `lon`: one
+    row per distinct name, at the source's point) with their governorate as the hint. Why: the
+    names of real files, not of a list written for the project. Right: matched within
+    PLACE_KM of the source's point; off: matched further away (share of the matches)."""
+    parts = []
+    for hint, group in names.groupby(names["admin1_hint"].fillna(""), sort=True):  # 18 hints
+        got = geocode(group["name"].tolist(), admin1_hint=hint or None, index=index, admin1=admin1)
+        parts.append(got.set_axis(group.index))
+    got = pd.concat(parts).reindex(names.index).rename(
+        columns={"lat": "lat_found", "lon": "lon_found", "admin1_code": "admin1_found"})
+    table = pd.concat([names, got.drop(columns="query")], axis=1)
+    table["km"] = distance_km(table["lat"], table["lon"], table["lat_found"], table["lon_found"])
+    truth = assign_admin1(table, admin1, lat="lat", lon="lon", geometry=False)["admin1_code"]
+    matched = table["match"] != "none"
+    area = table["precision"].astype(int) >= 3
+    table["right"] = matched & np.where(area, table["admin1_found"] == truth.astype(object),
+                                        table["km"] <= PLACE_KM)
+    table["off"] = matched & ~table["right"]
+    n = len(table)
+    return table, {
+        "names": float(n),
+        "matched": float(matched.mean()) if n else 0.0,
+        "right": float(table["right"].mean()) if n else 0.0,
+        "off_of_matches": float(table["off"].sum() / matched.sum()) if matched.any() else 0.0,
+    }

@@ -24,21 +24,32 @@ NEIGHBOUR_MIN_POPULATION = 50_000
 GAZETTEER_FILE = "places.csv"
 COLUMNS = ["place_id", "name", "alternatenames", "latitude", "longitude", "country",
            "gn_admin1", "population", "kind", "source"]
-# Alternate names in Latin, Arabic (incl. Kurdish/Persian letters) or Syriac script only: the
-# others (Cyrillic, CJK…) only make the file bigger for this audience.
-_USEFUL_SCRIPT = re.compile(r"^[\s\w'’‘ʿʾ`.,()\-\u0600-\u06FF\u0750-\u077F\u0700-\u074F]+$")
+# Alternate names in Latin, Arabic (incl. Kurdish/Persian letters) or Syriac script only, with
+# at least one letter: the others (Cyrillic, Hebrew, CJK…) only make the file bigger for this
+# audience, and codes of digits alone (postcodes) are not names.
+_USEFUL_SCRIPT = re.compile(
+    r"^(?=.*[^\W\d_])[\s0-9A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u036F\u1E00-\u1EFF'’‘`.,()\-"
+    r"\u0600-\u06FF\u0700-\u074F\u0750-\u077F\u08A0-\u08FF\u200C\u200D\uFB50-\uFDFF\uFE70-\uFEFF]+$")
 
 
 def gazetteer_path() -> Path:
     return paths.data_dir() / "gazetteer" / GAZETTEER_FILE
 
 
-def _keep_useful(names: str) -> str:
-    kept = [n for n in names.split("|") if n and len(n) <= 60 and _USEFUL_SCRIPT.match(n)]
-    return "|".join(dict.fromkeys(kept))
+def useful_alternates(names: pd.Series) -> pd.Series:
+    """Each row's "|"-separated alternate names in Latin, Arabic or Syriac script, at most 60
+    characters, each once: what readers here write (the embedded build and an installed
+    GeoNames extract use the same rule)."""
+    rows = names.fillna("").astype(str).reset_index(drop=True)
+    parts = rows.str.split("|").explode().rename("name").reset_index()
+    ok = parts["name"].str.len().between(1, 60) & parts["name"].str.match(_USEFUL_SCRIPT.pattern)
+    kept = parts[ok.fillna(False)].drop_duplicates()
+    joined = kept.groupby("index", sort=False)["name"].agg("|".join)
+    return pd.Series(joined.reindex(rows.index, fill_value="").to_numpy(), index=names.index,
+                     dtype=object)
 
 
-def _spelling_variants_only(primary: str, names: str) -> str:
+def spelling_variants_only(primary: str, names: str) -> str:
     """For a foreign town keep only spellings of its own name: its other-language names are
     noise here (Arak in Iran is also called "Iraq", Ağrı "Ali")."""
     from rapidfuzz import fuzz
@@ -238,9 +249,9 @@ def build_places(places: pd.DataFrame, sites: pd.DataFrame,
     iq = places["countrycode"] == "IQ"
     big = places["countrycode"].isin(NEIGHBOURS) & (places["population"] >= NEIGHBOUR_MIN_POPULATION)
     gn = places[iq | big]
-    alternates = gn["alternatenames"].map(_keep_useful)
+    alternates = useful_alternates(gn["alternatenames"])
     foreign = gn["countrycode"] != "IQ"
-    alternates[foreign] = [_spelling_variants_only(p, a) for p, a in
+    alternates[foreign] = [spelling_variants_only(p, a) for p, a in
                            zip(gn.loc[foreign, "name"], alternates[foreign], strict=True)]
     geonames = pd.DataFrame({
         "place_id": "geonames:" + gn["geonameid"].astype(str),

@@ -1,65 +1,125 @@
-"""Offline geocoding of place names against the gazetteer: exact, alias, then fuzzy.
+"""Offline geocoding of place names against the gazetteer: exact, alias, spelling, then fuzzy.
 
 Names are compared after `normalise`: case, diacritics, apostrophes and hamzas, punctuation,
 Arabic article prefixes (al-, ar-, as-, …, ال) and Kurdish/Persian letter forms are folded, so
-"Al-Fallūjah", "Falluja" and "الفلوجة" meet. Fuzzy matching uses rapidfuzz with a threshold;
-below it the name is listed as unmatched, never guessed.
+"Al-Fallūjah", "Falluja" and "الفلوجة" meet. Unit words are structure, not name ("Hawijah
+district", "Badush town", "Nahiyat Rabia"): they are read off before the lookup. A name no
+spelling of the gazetteer matches is tried on its transliteration key (`names.skeleton`:
+Shirqat meets Sharqat), then fuzzily (rapidfuzz, with a threshold); below it the name is listed
+as unmatched, never guessed. Precision first: a spelling or fuzzy match stays in Iraq and must be
+the only place of its key, and with a governorate hint (`--admin1`) no answer lands outside that
+governorate (a border's width of slack, `HINT_KM`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from geo.spatial.boundaries import load_admin1
 from geo.spatial.join import assign_admin1
-from geo.text.gazetteer import load_places
-from geo.text.names import normalise
+from geo.text import installed_gazetteer
+from geo.text.gazetteer import AREA_LEVEL
+from geo.text.names import core_name, normalise, skeleton
 
 FUZZY_THRESHOLD = 88.0
 SHORT_NAME_THRESHOLD = 93.0  # names of 5 letters or fewer: one typo is already a lot
+HINT_KM = 15.0  # how far outside a hinted governorate an answer may lie (embedded lines: ±10-15 km)
+# Unit words say what a name is, they are not part of it: before the name ("Nahiyat Rabia",
+# "Qadha Sinjar", "Markaz Tal Afar") or after it ("Badush town", "Hawijah district").
+UNIT_BEFORE = re.compile(r"^(?:nahiy(?:at|a|ah)|qadh?a['’]?|qada|markaz|madinat|qaryat|qarya)\s+",
+                         re.IGNORECASE)
+UNIT_AFTER = re.compile(r"(?:\s+(?:town|village|city|district|sub-?district|subdistrict|"
+                        r"nahiy(?:a|ah|e)|qadh?a|qada|area|neighbou?rhood|locality|province|"
+                        r"governorate|region))+$", re.IGNORECASE)
+AREA_UNITS = re.compile(r"\b(?:district|sub-?district|subdistrict|nahiy\w*|qadh?a|qada|area|"
+                        r"province|governorate|region)\b|^(?:nahiy|qadh?a|qada)", re.IGNORECASE)
 OUTPUT_COLUMNS = ["query", "matched_name", "lat", "lon", "admin1_code", "admin1_name", "region",
-                  "match", "score", "place_id"]
-
-# Words that say what kind of facility a name is ("the Taji military base", "Kalsu base",
-# "Khor Mor gas field"): a mention with one of them is looked up without them among the sites.
-_DESCRIPTORS = {"camp", "base", "air", "airbase", "military", "army", "complex", "airfield",
-                "airport", "international", "field", "oil", "gas", "border", "crossing", "dam",
-                "refinery", "station", "facility", "compound"}
-
-
-def core_name(norm: pd.Series) -> pd.Series:
-    """A normalised name without its descriptor words ("camp taji" -> "taji")."""
-    return norm.str.split(" ").map(lambda ws: " ".join(w for w in ws if w not in _DESCRIPTORS))
-
+                  "match", "score", "precision", "place_id"]
+# ACLED's geo_precision of an answer: a place (2: at or near it) or an area (3: a district, a
+# governorate, a mountain range; its point only stands for it)
+PLACE_PRECISION, AREA_PRECISION = 2, 3
+AREA_KINDS = ("area", AREA_LEVEL)
 
 @dataclass(frozen=True)
 class NameIndex:
-    places: pd.DataFrame
+    places: pd.DataFrame  # with `admin1`: the governorate each place lies in ("" outside Iraq)
     names: pd.DataFrame  # norm, place index, is_primary
     choices: list[str]
     site_cores: pd.Series  # core name -> place index, curated sites only (`_site_cores`)
+    skeletons: pd.Series = field(default_factory=pd.Series)  # key -> the one Iraqi place
+    near: dict = field(default_factory=dict, compare=False, hash=False)  # hint -> allowed places
 
 
-@lru_cache(maxsize=1)
 def default_index() -> NameIndex:
-    return build_index(load_places())
+    """The index of the gazetteer in use: the embedded table, with the installed GeoNames set
+    when there is one (`geo gazetteer`); rebuilt when that set is installed or switched."""
+    return _index_for(installed_gazetteer.version())
+
+
+@lru_cache(maxsize=2)
+def _index_for(version: str) -> NameIndex:
+    return build_index(installed_gazetteer.active_places())
 
 
 def build_index(places: pd.DataFrame) -> NameIndex:
     places = places.reset_index(drop=True)
+    located = assign_admin1(places, load_admin1(), geometry=False)
+    places = places.assign(admin1=located["admin1_code"].astype(object).fillna("").to_numpy())
     alt = places["alternatenames"].fillna("").str.split("|")
     names = pd.DataFrame({"raw": places["name"], "place": places.index, "is_primary": True})
     alts = pd.DataFrame({"raw": alt, "place": places.index}).explode("raw")
     alts = alts[alts["raw"].fillna("") != ""].assign(is_primary=False)
     names = pd.concat([names, alts], ignore_index=True)
     names["norm"] = normalise(names["raw"])
+    # Baladrūz is written Balad Ruz, Tuz Khurmatu Tuzkhurmatu: every name without its spaces too
+    joined = names[names["norm"].str.contains(" ")].assign(
+        norm=lambda d: d["norm"].str.replace(" ", "", regex=False), is_primary=False)
+    names = pd.concat([names, joined[joined["norm"].str.len() >= 6]], ignore_index=True)
     names = names[names["norm"].str.len() >= 2].drop_duplicates(["norm", "place"])
     names = names[["norm", "place", "is_primary"]].reset_index(drop=True)
-    return NameIndex(places, names, sorted(names["norm"].unique()), _site_cores(names, places))
+    return NameIndex(places, names, sorted(names["norm"].unique()), _site_cores(names, places),
+                     _skeletons(names, places))
+
+
+def _skeletons(names: pd.DataFrame, places: pd.DataFrame) -> pd.Series:
+    """Transliteration key -> place, for Iraqi towns only (a site's or an area's names are
+    spelled as curated); a key two places share is dropped (which one a spelling means cannot
+    be told from it)."""
+    town = (places["country"] == "IQ") & (places["kind"] == "populated place")
+    iraqi = names[town.reindex(names["place"]).to_numpy()]
+    keys = pd.DataFrame({"key": skeleton(iraqi["norm"]).to_numpy(),
+                         "place": iraqi["place"].to_numpy()})
+    keys = keys[keys["key"] != ""].drop_duplicates()
+    return keys[~keys["key"].duplicated(keep=False)].set_index("key")["place"]
+
+
+def allowed(index: NameIndex, admin1_hint: str | None, admin1=None, km: float = HINT_KM
+            ) -> np.ndarray | None:
+    """Which places may answer a query hinted to one governorate: those in it or within `km`
+    of its line (None: no hint, every place). Cached per index, hint and distance."""
+    if not admin1_hint:
+        return None
+    if (admin1_hint, km) not in index.near:
+        areas = load_admin1() if admin1 is None else admin1
+        polygon = areas[areas["admin1_code"] == admin1_hint]
+        inside = (index.places["admin1"] == admin1_hint).to_numpy()
+        if polygon.empty:
+            index.near[admin1_hint, km] = inside
+        else:
+            import geopandas as gpd
+
+            metric = "EPSG:32638"  # UTM 38N: metres over Iraq
+            pts = gpd.GeoSeries(gpd.points_from_xy(index.places["longitude"],
+                                                   index.places["latitude"]), crs="EPSG:4326")
+            off = pts.to_crs(metric).distance(polygon.to_crs(metric).geometry.iloc[0]) / 1000
+            index.near[admin1_hint, km] = inside | (off.to_numpy() <= km)
+    return index.near[admin1_hint, km]
 
 
 def _site_cores(names: pd.DataFrame, places: pd.DataFrame) -> pd.Series:
@@ -73,15 +133,19 @@ def _site_cores(names: pd.DataFrame, places: pd.DataFrame) -> pd.Series:
     return unique[~unique["core"].duplicated(keep=False)].set_index("core")["place"]
 
 
-def _rank(index: NameIndex, admin1_hint: str | None) -> pd.DataFrame:
+def _rank(index: NameIndex, admin1_hint: str | None, only: np.ndarray | None = None
+          ) -> pd.DataFrame:
     """For each normalised name, the single best place: Iraq first, then the hinted governorate,
     then towns before sites (a site list may carry its town's names as aliases: "Irbil" is the
-    city, not the air base), then the primary name, then population."""
+    city, not the air base), then the primary name, then population. With `only` (a mask over
+    the places, `allowed`), no other place answers."""
     p = index.places
-    cand = index.names.join(p[["country", "gn_admin1", "population", "kind"]], on="place")
+    cand = index.names.join(p[["country", "admin1", "population", "kind"]], on="place")
+    if only is not None:
+        cand = cand[only[cand["place"].to_numpy()]]
     cand = cand.assign(
         in_iraq=cand["country"] == "IQ",
-        hinted=(cand["gn_admin1"] == admin1_hint) if admin1_hint else False,
+        hinted=(cand["admin1"] == admin1_hint) if admin1_hint else False,
         site=cand["kind"] != "populated place",
     )
     cand = cand.sort_values(["norm", "in_iraq", "hinted", "site", "is_primary", "population"],
@@ -89,42 +153,82 @@ def _rank(index: NameIndex, admin1_hint: str | None) -> pd.DataFrame:
     return cand.drop_duplicates("norm").set_index("norm")
 
 
+def split_units(queries: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(each query without its unit words, whether a unit word makes it an area)."""
+    q = queries.fillna("").astype(str).str.strip()
+    core = q.str.replace(UNIT_BEFORE, "", regex=True).str.replace(UNIT_AFTER, "", regex=True)
+    core = core.where(core.str.strip() != "", q)
+    return core, q.str.contains(AREA_UNITS)
+
+
 def geocode(queries: list[str] | pd.Series, admin1_hint: str | None = None,
             index: NameIndex | None = None, admin1=None) -> pd.DataFrame:
-    """One row per query: the matched place, its governorate and region, and how it matched."""
+    """One row per query: the matched place, its governorate and region, and how it matched
+    (exact, alias, spelling, fuzzy or none)."""
     index = index or default_index()
     q = pd.Series(list(queries), dtype=object).fillna("").astype(str)
-    norm = normalise(q)
-    best = _rank(index, admin1_hint)
-    hit = best.reindex(norm)
-    place = pd.Series(hit["place"].to_numpy(), index=q.index)
+    core, area_unit = split_units(q)
+    norm, core_norm = normalise(q), normalise(core)
+    only = allowed(index, admin1_hint, admin1)
+    best = _rank(index, admin1_hint, only)
+    # the name as written, else without its unit words ("Badush town" is Badush), else without
+    # spaces ("Balad Ruz" is Baladrūz): the first that a place answers to
+    tries = [best.reindex(n) for n in (norm, core_norm, core_norm.str.replace(" ", "", regex=False))]
+    found_at = np.select([t["place"].notna().to_numpy() for t in tries], [0, 1, 2], default=0)
+    hit = pd.DataFrame({col: np.choose(found_at, [t[col].to_numpy(dtype=object) for t in tries])
+                        for col in ("place", "is_primary")})
+    place = pd.Series(pd.to_numeric(hit["place"]).to_numpy(), index=q.index)
     match = np.where(place.isna(), "none", np.where(hit["is_primary"].fillna(False).to_numpy(),
-                                                     "exact", "alias"))
+                                                     "exact", "alias")).astype(object)
     score = np.where(place.isna(), 0.0, 100.0)
 
-    todo = place.isna() & (norm.str.len() >= 3)
+    # a transliteration of an Iraqi place only (no border crossed), the one place of its key
+    iraq = (index.places["country"] == "IQ").to_numpy()
+    ok_places = iraq if only is None else iraq & only
+    key = skeleton(core_norm)
+    spelled = key.map(index.skeletons)
+    spelled = spelled.where(spelled.notna() & place.isna() & (key != ""))
+    known = spelled.dropna().astype(int)
+    fits = pd.Series(ok_places[known.to_numpy()], index=known.index)
+    spelled = spelled.where(fits.reindex(spelled.index, fill_value=False).astype(bool))
+    got = spelled.notna().to_numpy()
+    place[got] = spelled[got]
+    match[got] = "spelling"
+    score[got] = 100.0
+
+    todo = place.isna() & (core_norm.str.len() >= 3)
     if todo.any():
-        unique = norm[todo].unique()
+        fuzzy_best = _rank(index, admin1_hint, ok_places)
+        choices = list(fuzzy_best.index)
+        unique = core_norm[todo].unique()
         found: dict[str, tuple[str, float]] = {}
         for start in range(0, len(unique), 2000):  # bounded memory for large batches
             chunk = list(unique[start:start + 2000])
-            scores = process.cdist(chunk, index.choices, scorer=fuzz.ratio, workers=-1,
+            scores = process.cdist(chunk, choices, scorer=fuzz.ratio, workers=-1,
                                    score_cutoff=FUZZY_THRESHOLD - 0.5)
             best_col = scores.argmax(axis=1)
             for name, col, row in zip(chunk, best_col, scores, strict=True):
-                found[name] = (index.choices[col], float(row[col]))
-        got = norm[todo].map(found)
+                found[name] = (choices[col], float(row[col]))
+        got = core_norm[todo].map(found)
         cand = got.map(lambda x: x[0] if isinstance(x, tuple) else None)
         sc = got.map(lambda x: x[1] if isinstance(x, tuple) else 0.0).astype(float)
-        limit = np.where(norm[todo].str.len() <= 5, SHORT_NAME_THRESHOLD, FUZZY_THRESHOLD)
+        limit = np.where(core_norm[todo].str.len() <= 5, SHORT_NAME_THRESHOLD, FUZZY_THRESHOLD)
         ok = sc.to_numpy() >= limit
-        fuzzy_place = best.reindex(cand[ok])["place"].to_numpy()
+        fuzzy_place = fuzzy_best.reindex(cand[ok])["place"].to_numpy()
         idx = cand[ok].index
         place[idx] = fuzzy_place
         match[idx] = "fuzzy"
         score[idx] = sc[ok].round(1).to_numpy()
 
     places = index.places
+    rows = places.reindex(place.fillna(-1).astype(int))
+    # "Gara village" is no mountain range, "Trebil village" no border area: a place's unit word
+    # does not take an area
+    place_unit = q.str.contains(UNIT_AFTER).to_numpy() & ~area_unit.to_numpy()
+    wrong_kind = place_unit & rows["kind"].isin(AREA_KINDS).to_numpy()
+    place[wrong_kind] = np.nan
+    match[wrong_kind] = "none"
+    score[wrong_kind] = 0.0
     matched = place.notna()
     rows = places.reindex(place.fillna(-1).astype(int))
     out = pd.DataFrame({
@@ -132,6 +236,8 @@ def geocode(queries: list[str] | pd.Series, admin1_hint: str | None = None,
         "lat": rows["latitude"].to_numpy(dtype=float), "lon": rows["longitude"].to_numpy(dtype=float),
         "match": match, "score": score, "place_id": rows["place_id"].to_numpy(),
     })
+    out["precision"] = np.where(area_unit.to_numpy() | rows["kind"].isin(AREA_KINDS).to_numpy(),
+                                AREA_PRECISION, PLACE_PRECISION)
     out.loc[~matched.to_numpy(), ["matched_name", "place_id"]] = ""
     located = assign_admin1(out.loc[matched.to_numpy()], admin1, lat="lat", lon="lon", geometry=False)
     for col in ("admin1_code", "admin1_name", "region"):

@@ -48,3 +48,49 @@ def _variants(t: pd.Series) -> pd.Series:
     t = t.str.replace(r"([a-z])\1", r"\1", regex=True)
     t = t.str.replace(r"(?<=[a-z]{2})ah\b", "a", regex=True)
     return t.str.replace(r"\b(?:tal|tel)\b", "tal", regex=True)
+
+
+# Letters that transliterations of one Arabic or Kurdish sound trade: kh/h (خ ح), gh/g (غ),
+# q/k/g (ق ك گ), dh/th/z (ذ ث ظ), j/dj, w/v.
+_SOUNDS = (("kh", "h"), ("gh", "g"), ("dj", "j"), ("dh", "z"), ("th", "z"), ("q", "k"), ("g", "k"),
+           ("v", "w"), ("x", "ks"))
+# consonants a key needs to tell places apart: with three, Samra' met Samarra and al-Khadra
+# met Hatra (on UCDP's and GTD's names); "Hit" and "Ana" have two
+MIN_SKELETON = 4
+
+
+def skeleton(norm: pd.Series) -> pd.Series:
+    """A key that survives the usual variation of Latin transliterations of one name, from an
+    already `normalise`d name: the sound pairs above folded, the vowels and the semivowels y/w
+    dropped after the first letter (Shirqat/Sharqat, Khormato/Khurmatu, Husseiniyah/Husayniyah
+    all meet), repeated consonants once, the final -iya/-a left out with the vowels but a final
+    -i kept (Baghdadi is not Baghdad). Blank for a
+    key of fewer than MIN_SKELETON consonants, or for Arabic script (normalise already folds
+    it)."""
+    return per_value(norm.fillna("").astype(str), _skeleton)
+
+
+def _skeleton(t: pd.Series) -> pd.Series:
+    latin = t.str.fullmatch(r"[a-z ]+")
+    for old, new in _SOUNDS:
+        t = t.str.replace(old, new, regex=False)
+    words = t.str.split(" ")
+    # a final -i is the nisba (Baghdadi, "of Baghdad"): another name, kept as a mark
+    key = words.map(lambda ws: " ".join(w[:1] + "".join(c for c in w[1:] if c not in "aeiouyw")
+                                        + ("i" if len(w) > 2 and w.endswith("i") else "")
+                                        for w in ws if w))
+    key = key.str.replace(r"([a-z])\1+", r"\1", regex=True)
+    enough = key.str.replace(" ", "", regex=False).str.len() >= MIN_SKELETON
+    return key.where(latin & enough, "")
+
+
+# Words that say what kind of facility a name is ("the Taji military base", "Kalsu base",
+# "Khor Mor gas field"): a mention with one of them is looked up without them among the sites.
+_DESCRIPTORS = {"camp", "base", "air", "airbase", "military", "army", "complex", "airfield",
+                "airport", "international", "field", "oil", "gas", "border", "crossing", "dam",
+                "refinery", "station", "facility", "compound"}
+
+
+def core_name(norm: pd.Series) -> pd.Series:
+    """A normalised name without its descriptor words ("camp taji" -> "taji")."""
+    return norm.str.split(" ").map(lambda ws: " ".join(w for w in ws if w not in _DESCRIPTORS))
