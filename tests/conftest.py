@@ -1,6 +1,13 @@
-"""Shared fixtures: the real embedded data, the real CLI in a subprocess."""
+"""Shared fixtures: the real embedded data, the real CLI in a subprocess, a GEO_HOME and a local
+HTTP server of the test's own."""
 
 from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from cli_run import GEO, ROOT, run_geo  # noqa: F401  (re-exported for older imports)
@@ -59,6 +66,30 @@ def app_page(keep_running_entrypoint):
         return at
 
     return open_page
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """A GEO_HOME of the test's own: installed boundary sets and gazetteers go there."""
+    monkeypatch.setenv("GEO_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def served(tmp_path) -> Iterator[str]:
+    """A local HTTP server over tmp_path/www (what a URL install downloads)."""
+    www = tmp_path / "www"
+    www.mkdir()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(www)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture

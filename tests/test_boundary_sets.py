@@ -7,11 +7,7 @@ the test's own."""
 from __future__ import annotations
 
 import json
-import threading
 import zipfile
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -30,28 +26,7 @@ ADM3 = OCHA / "irq_admbnda_adm3_cso_20190603.geojson"
 pytestmark = pytest.mark.skipif(not OCHA.is_dir(), reason=f"OCHA boundaries not present ({OCHA})")
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("GEO_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
 
-
-@pytest.fixture
-def served(tmp_path) -> str:
-    """A local HTTP server over tmp_path/www (what a URL install downloads)."""
-    www = tmp_path / "www"
-    www.mkdir()
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 partial(_Quiet, directory=str(www)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
 
 
 def _inner_points(polys: gpd.GeoDataFrame, per_unit: int = 20, seed: int = 3) -> gpd.GeoDataFrame:

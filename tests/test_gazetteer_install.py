@@ -8,10 +8,7 @@ GEO_HOME of the test's own."""
 from __future__ import annotations
 
 import io
-import threading
 import zipfile
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pandas as pd
@@ -70,27 +67,7 @@ def extract(*rows: str) -> bytes:
     return ("\n".join(rows) + "\n").encode("utf-8")
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("GEO_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
 
-
-@pytest.fixture
-def served(tmp_path) -> str:
-    """A local HTTP server over tmp_path/www (what a URL install downloads)."""
-    www = tmp_path / "www"
-    www.mkdir()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(www)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
 
 
 @pytest.fixture

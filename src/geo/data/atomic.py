@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -45,6 +47,35 @@ def write_atomic(target: Path, write: Callable[[Path], None]) -> Path:
     with atomic_path(target) as tmp:
         write(tmp)
     return Path(target)
+
+
+def replace_folder(target: Path, fill: Callable[[Path], None]) -> Path:
+    """Fill a new folder beside `target`, then swap it in: a reader (or a crash) never sees half
+    of it, and a failed `fill` leaves the old one as it was. Why: an installed boundary set or
+    gazetteer is several files that must change together."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=target.parent))
+    try:
+        fill(staging)
+        old = target.parent / f".old-{staging.name}"
+        if target.exists():
+            target.rename(old)
+        staging.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def sha256_file(path: Path) -> str:
+    """The file's SHA-256, read in 1 MB chunks (a checksum the status commands print)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def write_geojson(gdf: gpd.GeoDataFrame, target: Path) -> Path:

@@ -31,6 +31,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from geo.data.atomic import replace_folder, sha256_file
 from geo.data.crs import WGS84
 from geo.spatial import installed
 from geo.spatial.admin1_table import ADMIN1, KURDISTAN_CODES
@@ -48,6 +49,11 @@ _ISO = re.compile(r"^IQ-[A-Z]{2}$")
 
 def is_url(source: str) -> bool:
     return urlsplit(str(source)).scheme in ("http", "https")
+
+
+def source_label(source: str | Path) -> str:
+    """How an install records a source it read: the URL as given, or the file's path."""
+    return str(source) if is_url(str(source)) else str(Path(source))
 
 
 def download(url: str, folder: Path) -> Path:
@@ -287,8 +293,8 @@ def install(sources: list[str], title: str | None = None, licence: str | None = 
             if not files:
                 raise BoundaryError(f"{source}: no GeoJSON, GeoPackage or Shapefile inside")
             for f in files:
-                inputs.append({"source": str(source) if is_url(str(source)) else str(Path(source)),
-                               "file": f.name, "sha256": _sha256(f)})
+                inputs.append({"source": source_label(source), "file": f.name,
+                               "sha256": sha256_file(f)})
                 for label, gdf in _layers(f):
                     level = detect_level(gdf)
                     if level in (1, 2, 3) and level not in levels:
@@ -322,24 +328,14 @@ def install(sources: list[str], title: str | None = None, licence: str | None = 
 
 def _store(tables: dict[str, gpd.GeoDataFrame], meta: dict) -> None:
     """Write the set beside the old one, then swap: never half a set."""
-    home = installed.sets_dir()
-    home.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=home))
-    try:
+    def fill(folder: Path) -> None:
         for name, table in tables.items():
-            table.to_parquet(staging / f"{name}.parquet", index=False)
+            table.to_parquet(folder / f"{name}.parquet", index=False)
         meta["checksum"] = hashlib.sha256(b"".join(
-            (staging / f"{n}.parquet").read_bytes() for n in sorted(tables))).hexdigest()
-        (staging / installed.META_FILE).write_text(json.dumps(meta, indent=1), encoding="utf-8")
-        target = installed.set_dir()
-        old = home / f".old-{staging.name}"
-        if target.exists():
-            target.rename(old)
-        staging.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            (folder / f"{n}.parquet").read_bytes() for n in sorted(tables))).hexdigest()
+        (folder / installed.META_FILE).write_text(json.dumps(meta, indent=1), encoding="utf-8")
+
+    replace_folder(installed.set_dir(), fill)
     use("installed")
 
 
@@ -366,16 +362,10 @@ def status() -> dict:
                      "from GeoNames and SimpleMaps towns (data/README.md)",
             "licence": "public domain (Natural Earth); GeoNames and SimpleMaps CC BY 4.0",
             "date": None, "levels": ["admin1"],
-            "checksum": _sha256(embedded) if embedded.exists() else None,
+            "checksum": sha256_file(embedded) if embedded.exists() else None,
             "installed_set": installed.metadata() is not None}
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _guess_title(inputs: list[dict]) -> str:

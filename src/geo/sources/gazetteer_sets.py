@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import tempfile
 import zipfile
 from datetime import date
@@ -26,8 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.data.atomic import write_atomic
-from geo.sources.boundary_sets import download, is_url
+from geo.data.atomic import replace_folder, sha256_file, write_atomic
+from geo.sources.boundary_sets import download, is_url, source_label
 from geo.spatial.admin1_table import GEONAMES_TO_ISO
 from geo.spatial.boundaries import BoundaryError, load_outline
 from geo.text import installed_gazetteer as store
@@ -241,9 +240,10 @@ def install(sources: list[str]) -> dict:
         for source in sources:
             for label, data in _texts(str(source), Path(tmp)):
                 rows, issues = parse(label, data)
-                inputs.append({"source": str(source) if is_url(str(source)) else str(Path(source)),
-                               "file": label, "sha256": hashlib.sha256(data).hexdigest(),
-                               "rows": int(len(rows) + len(issues)), "rejected": int(len(issues))})
+                inputs.append({"source": source_label(source), "file": label,
+                               "sha256": hashlib.sha256(data).hexdigest(),
+                               "rows": int(len(rows) + len(issues)),
+                               "rejected": int(len(issues))})
                 tables.append(rows)
                 problems.append(issues)
     rows = pd.concat(tables, ignore_index=True)
@@ -294,23 +294,13 @@ def rejected_path() -> Path:
 
 def _store(places: pd.DataFrame, issues: pd.DataFrame, meta: dict) -> None:
     """Write the set beside the old one, then swap: never half a set."""
-    home = store.home()
-    home.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=home))
-    try:
-        places.to_csv(staging / store.PLACES_FILE, index=False, lineterminator="\n")
-        issues.to_csv(staging / store.REJECTED_FILE, index=False, lineterminator="\n")
-        meta["checksum"] = _sha256(staging / store.PLACES_FILE)
-        (staging / store.META_FILE).write_text(json.dumps(meta, indent=1), encoding="utf-8")
-        target = store.set_dir()
-        old = home / f".old-{staging.name}"
-        if target.exists():
-            target.rename(old)
-        staging.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    def fill(folder: Path) -> None:
+        places.to_csv(folder / store.PLACES_FILE, index=False, lineterminator="\n")
+        issues.to_csv(folder / store.REJECTED_FILE, index=False, lineterminator="\n")
+        meta["checksum"] = sha256_file(folder / store.PLACES_FILE)
+        (folder / store.META_FILE).write_text(json.dumps(meta, indent=1), encoding="utf-8")
+
+    replace_folder(store.set_dir(), fill)
     use("installed")
 
 
@@ -337,13 +327,7 @@ def status() -> dict:
             "attribution": "GeoNames (geonames.org) and SimpleMaps (simplemaps.com), CC BY 4.0",
             "counts": {"kept": int(len(embedded))},
             "countries": {k: int(v) for k, v in embedded["country"].value_counts().sort_index().items()},
-            "checksum": _sha256(gazetteer_path()),
+            "checksum": sha256_file(gazetteer_path()),
             "installed_set": store.metadata() is not None}
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
