@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING
 
-from geo.cli.common import admin1_from, print_csv
+from geo.cli.common import admin1_from, print_csv, print_fields
 
 if TYPE_CHECKING:
     from geo.cli.common import SubParsers
@@ -31,11 +30,8 @@ def cmd_boundaries(args: argparse.Namespace) -> int:
         return 0
     if action == "status":
         state = boundary_sets.status()
-        for key in ("active", "title", "licence", "date", "installed", "levels", "counts",
-                    "checksum", "where", "checks"):
-            if state.get(key) not in (None, ""):
-                value = state[key]
-                print(f"{key}: {json.dumps(value) if isinstance(value, dict | list) else value}")
+        print_fields(state, ("active", "title", "licence", "date", "installed", "levels", "counts",
+                             "checksum", "where", "checks"))
         if state["active"] == "embedded" and state.get("installed_set"):
             print("an installed set exists: `geo boundaries use installed` to use it")
         return 0

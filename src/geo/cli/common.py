@@ -84,3 +84,16 @@ def parse_pairs(items: list[str] | None, option: str, form: str) -> dict[str, st
 def print_csv(table: pd.DataFrame, **options: Any) -> None:
     """A table as CSV on standard output, with "\\n" line ends on every platform."""
     table.to_csv(sys.stdout, index=False, lineterminator="\n", **options)
+
+
+def print_fields(state: dict, keys: tuple[str, ...], ascii_only: bool = True) -> None:
+    """`key: value` for each of `keys` that `state` fills, lists and dicts as JSON: what the
+    `status` actions print (GeoNames' names keep their own script with `ascii_only=False`)."""
+    import json
+
+    for key in keys:
+        if state.get(key) not in (None, ""):
+            value = state[key]
+            shown = (json.dumps(value, ensure_ascii=ascii_only) if isinstance(value, dict | list)
+                     else value)
+            print(f"{key}: {shown}")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING
+
+from geo.cli.common import print_fields
 
 if TYPE_CHECKING:
     from geo.cli.common import SubParsers
@@ -37,12 +38,9 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
     state = gazetteer_sets.status()
     state["rows"] = state.get("counts", {}).get("kept")
     state["sources"] = [i["source"] for i in state.get("inputs", [])] or None
-    for key in ("active", "title", "rows", "countries", "kinds", "sources", "date", "installed",
-                "licence", "attribution", "checksum", "where"):
-        if state.get(key) not in (None, ""):
-            value = state[key]
-            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
-            print(f"{key}: {shown}")
+    print_fields(state, ("active", "title", "rows", "countries", "kinds", "sources", "date",
+                         "installed", "licence", "attribution", "checksum", "where"),
+                 ascii_only=False)
     if state.get("counts", {}).get("rejected"):
         print(f"rejected: {state['counts']['rejected']} rows (rejected.csv in the folder above)")
     if state["active"] == "embedded" and state.get("installed_set"):
