@@ -6,20 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pyproj import Geod
 
+from geo.data.crs import distance_km
 from geo.spatial.join import assign_admin1
 from geo.text.geocode import geocode
 from geo.text.geoparse import OUTPUT_COLUMNS as OUTPUT_COLUMNS_PARSE
 from geo.text.geoparse import geoparse
-
-_GEOD = Geod(ellps="WGS84")
-
-
-def distance_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    lat1, lon1, lat2, lon2 = (np.asarray(x, dtype=float) for x in (lat1, lon1, lat2, lon2))
-    _, _, d = _GEOD.inv(lon1, lat1, lon2, lat2)
-    return np.where(np.isnan(lat1) | np.isnan(lat2), np.nan, d / 1000)
 
 
 def evaluate_geocoder(labelled: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, float]]:

@@ -15,12 +15,13 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from geo.data.crs import distance_km
 from geo.spatial import installed
 from geo.spatial.admin1_table import ADMIN1_ALIASES
 from geo.spatial.boundaries import load_admin1, load_regions
 from geo.spatial.join import assign_admin1
 from geo.text.gazetteer import AREA_LEVEL
-from geo.text.geocode import NameIndex, _rank, allowed, default_index
+from geo.text.geocode import NameIndex, allowed, default_index, ranked
 from geo.text.names import core_name, normalise, skeleton
 
 MAX_WORDS = 6
@@ -197,7 +198,7 @@ def geoparse(text: str, index: NameIndex | None = None, admin1=None) -> pd.DataF
         return pd.DataFrame(columns=OUTPUT_COLUMNS)
     cand = _candidates(text)
     cand["norm"] = normalise(cand["mention"])
-    best = _ranked(index, None)
+    best = ranked(index)
     cand["place"] = best["place"].reindex(cand["norm"]).to_numpy()
     # "Balad Ruz" is Baladrūz: a name of several words also without its spaces
     several = cand["place"].isna() & (cand["words"] > 1)
@@ -375,7 +376,7 @@ def _structured(text: str, found: pd.DataFrame, index: NameIndex, areas: pd.Data
         near = allowed(index, gov, km=CHAIN_KM)
         if country.iloc[i] == "IQ" and near[int(found["place"].iloc[i])]:
             continue
-        other = _ranked(index, gov).reindex([found["norm"].iloc[i]])["place"].iloc[0]
+        other = ranked(index, gov).reindex([found["norm"].iloc[i]])["place"].iloc[0]
         if pd.notna(other):
             found.loc[i, "place"] = other
             country.iloc[i] = places["country"].iloc[int(other)]
@@ -398,14 +399,6 @@ def _structured(text: str, found: pd.DataFrame, index: NameIndex, areas: pd.Data
                      ignore_index=True).sort_values("start").reset_index(drop=True)
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle kilometres (haversine): enough to tell a neighbourhood from another town."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    h = (np.sin((p2 - p1) / 2) ** 2
-         + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2)
-    return float(2 * 6371.0 * np.arcsin(np.sqrt(h)))
-
-
 CONTAINED_KM = {"neighbourhood": 15.0, "neighborhood": 15.0, "quarter": 15.0, "village": 60.0,
                 "area": 60.0, "locality": 60.0}
 
@@ -422,7 +415,7 @@ def _contained(found: pd.DataFrame, index: NameIndex, chain: np.ndarray) -> None
     same = np.r_[chain[1:] == chain[:-1], False] & inside
     for i in np.flatnonzero(same & found["place"].notna().to_numpy() & nxt.notna().to_numpy()):
         a, b = places.iloc[int(found["place"].iloc[i])], places.iloc[int(nxt.iloc[i])]
-        km = _km(a["latitude"], a["longitude"], b["latitude"], b["longitude"])
+        km = float(distance_km(a["latitude"], a["longitude"], b["latitude"], b["longitude"]))
         limit = CONTAINED_KM[found["unit"].iloc[i]]
         if km > limit:
             found.loc[i, "place"] = nxt.iloc[i]
@@ -447,15 +440,6 @@ def _governorate_key(areas: pd.DataFrame, gov: str) -> str:
     """The areas table's key of governorate `gov`: its own name, normalised."""
     name = areas.loc[_governorates(areas) & (areas["admin1_code"] == gov), "name"].iloc[0]
     return normalise(pd.Series([name])).iloc[0]
-
-
-def _ranked(index: NameIndex, gov: str | None) -> pd.DataFrame:
-    """`_rank` among the places of governorate `gov` (and its border), or among all places for
-    None, cached per index: ranking a full GeoNames extract's names costs a fifth of a second."""
-    key = ("ranked", gov)
-    if key not in index.near:
-        index.near[key] = _rank(index, gov, allowed(index, gov))
-    return index.near[key]
 
 
 _ADDRESS_PART = re.compile(rf"(?P<name>{_NAME_PATTERN})(?:\s+(?P<unit>village|town|city|area|district|"
