@@ -72,7 +72,8 @@ def origin_of(events: pd.DataFrame) -> pd.Series:
                          .eq(CURATED).to_numpy(),
                          ids.str.startswith("UCDP-").to_numpy(),
                          ids.str.fullmatch(r"[A-Z]{3}\d+").to_numpy()],
-                        [CURATED, "UCDP GED", "ACLED"], default="imported")
+                        [CURATED, store.ORIGINS["ucdp"], store.ORIGINS["acled"]],
+                        default=store.UNKNOWN_ORIGIN)
     if ORIGIN not in events:
         return pd.Series(guessed, index=events.index, dtype=object)
     stored = events[ORIGIN].astype(object).where(events[ORIGIN].notna(), "").astype(str)

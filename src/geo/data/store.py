@@ -29,6 +29,9 @@ WRITE_ENV = "GEO_ALLOW_WRITE"
 # The dataset a stored row comes from (ACLED, UCDP GED, or the imported file's name): records of
 # different datasets may describe one event (geo.app.duplicates), records of one dataset do not.
 ORIGIN = "origin"
+# The origin of rows read by a source's own reader; any other file's rows take its name.
+ORIGINS = {"acled": "ACLED", "ucdp": "UCDP GED"}
+UNKNOWN_ORIGIN = "imported"
 # Columns that only say which file a row came from: a change there alone is not an update.
 IMPORT_PROVENANCE = ("source_title", ORIGIN)
 

@@ -17,7 +17,16 @@ import pandas as pd
 
 from geo.data.atomic import write_atomic
 from geo.data.schemas import EVENTS, OUTSIDE_IRAQ
-from geo.data.store import ORIGIN, locked, merge, read_events, writable_store, write_events
+from geo.data.store import (
+    ORIGIN,
+    ORIGINS,
+    UNKNOWN_ORIGIN,
+    locked,
+    merge,
+    read_events,
+    writable_store,
+    write_events,
+)
 from geo.data.validate import ISSUE_COLUMNS, SchemaError, read_csv_noted, validate
 from geo.sources import attribution
 from geo.sources import formats as fmt
@@ -309,7 +318,7 @@ def ingest_frame(mapped: pd.DataFrame, label: str, kind: str = "csv",
 def origin_label(kind: str, label: str) -> str:
     """The dataset rows of this import belong to: the source for ACLED and UCDP exports and
     pulls, the file's name (without extension) for any other file."""
-    return {"acled": "ACLED", "ucdp": "UCDP GED"}.get(kind) or Path(label).stem or "imported"
+    return ORIGINS.get(kind) or Path(label).stem or UNKNOWN_ORIGIN
 
 
 def _rejected_rows(checked, original: pd.DataFrame | None) -> pd.DataFrame:
