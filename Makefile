@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test lint data bench bench-quick bench-browser bench-ui clean load-test
+.PHONY: run test lint messages data bench bench-quick bench-browser bench-ui clean load-test
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -27,6 +27,11 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests pages streamlit_app.py scripts
+
+# Refresh the gettext catalogs (src/geo/locale) from the code after adding or changing interface
+# text; then translate the new entries of each .po file (docs/i18n.md).
+messages: $(STAMP)
+	$(BIN)/python scripts/update_catalogs.py
 
 # Benchmarks on SYNTHETIC data (docs/benchmarks.md): each case beside its baseline, one table.
 bench: $(STAMP)

@@ -22,7 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from geo.app import aggregate, dataset, figures, filters
+from geo.app import aggregate, dataset, figures, filters, i18n
 from geo.app import story as narrative
 from geo.app.coverage import text as coverage_text
 from geo.app.dataset import Data
@@ -162,6 +162,55 @@ def _load_data(version: float, boundaries: str = "") -> Data:
     gc.collect()
     gc.freeze()
     return data
+
+
+# ---------------------------------------------------------------- language
+
+LANG_KEY, DIGITS_KEY = "lang", "digits_arab"
+_LANG_LABEL = "Language · اللغة · زمان"  # in every language: a reader must find it in theirs
+RTL_CSS = """<style>
+[data-testid="stMain"], [data-testid="stSidebarContent"], [data-testid="stToast"] {
+  direction: rtl; text-align: right; }
+/* charts and maps keep time and space running left to right, as Arabic news graphics do */
+[data-testid="stPlotlyChart"], [data-testid="stSlider"] [data-baseweb="slider"] {
+  direction: ltr; }
+</style>"""
+
+
+def language() -> str:
+    """The language of this run (sidebar choice, kept in the URL as `lang`). A first visit
+    without `lang` follows the browser's language when it is one of ours. It never changes the
+    data or the filter: a link copied in any language shows the same events."""
+    if LANG_KEY not in st.session_state:
+        locale = getattr(st.context, "locale", None)
+        lang, notice = i18n.language_from(st.query_params.get("lang"), locale)
+        st.session_state[LANG_KEY] = lang
+        st.session_state[DIGITS_KEY] = st.query_params.get("digits") == "arab"
+        st.session_state["_lang_notice"] = notice
+    lang = st.session_state[LANG_KEY]
+    i18n.set_language(lang, "arab" if st.session_state.get(DIGITS_KEY) else "latn")
+    return lang
+
+
+def language_picker() -> str:
+    """The sidebar's language choice, digits option and right-to-left layout."""
+    lang = language()
+    st.sidebar.selectbox(_LANG_LABEL, list(i18n.LANGUAGES), key=LANG_KEY,
+                         format_func=i18n.LANGUAGES.get)
+    lang = language()  # the widget may have changed it on this run
+    if i18n.is_rtl(lang):
+        st.sidebar.toggle(i18n._("Arabic-Indic digits (٠١٢٣)"), key=DIGITS_KEY)
+        lang = language()
+        st.html(RTL_CSS)
+    return lang
+
+
+def _language_params() -> dict[str, str]:
+    lang = st.session_state.get(LANG_KEY, i18n.DEFAULT)
+    params = {"lang": lang} if lang != i18n.DEFAULT or "lang" in st.query_params else {}
+    if i18n.is_rtl(lang) and st.session_state.get(DIGITS_KEY):
+        params["digits"] = "arab"
+    return params
 
 
 # ---------------------------------------------------------------- filter sidebar and URL
@@ -309,7 +358,7 @@ def sidebar_filter(data: Data) -> Filter:
 
 
 def _write_url(f: Filter) -> None:
-    wanted = filters.to_query_params(f)
+    wanted = {**filters.to_query_params(f), **_language_params()}
     current = {k: st.query_params.get(k) for k in st.query_params}
     if current != wanted:
         st.query_params.from_dict(wanted)
@@ -592,7 +641,8 @@ def page_header(title: str, data: Data, f: Filter, shown: int | None = None) -> 
     # md_escape: the filter holds whatever a shared link's ?actor= said
     st.caption(md_escape(f"{coverage_text(data.coverage)}{count} · Filter: "
                          f"{filters.describe(f, data.admin1_names, district_labels(data))}"))
-    for notice in st.session_state.get("_url_notices", []):
+    lang_notice = st.session_state.get("_lang_notice")
+    for notice in [*st.session_state.get("_url_notices", []), *([lang_notice] if lang_notice else [])]:
         st.warning(f"Link parameter ignored: {md_escape(notice)}", icon="⚠️")
     if (f.jurisdictions or "disputed" in f.layers) and data.admin2 is None:
         st.info(NEEDS_DISTRICTS, icon="🗺️")
@@ -701,12 +751,13 @@ def cached_figure(name: str, build: Callable[[], go.Figure], *key: object) -> go
     elsewhere on the page changed) reuses it. `key` must hold whatever else `build` reads."""
     f = st.session_state.get("filter")
     fkey = tuple(sorted(filters.to_query_params(f).items())) if f is not None else ()
-    return _cached_figure(name, data_version(), fkey, is_dark(), on_phone(), key, _build=build)
+    return _cached_figure(name, data_version(), fkey, is_dark(), on_phone(), key,
+                          (i18n.current(), i18n.localise_digits("0")), _build=build)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _cached_figure(name: str, version: tuple, fkey: tuple, dark: bool, phone: bool, key: tuple,
-                   *, _build: Callable[[], go.Figure]) -> go.Figure:
+                   lang: tuple, *, _build: Callable[[], go.Figure]) -> go.Figure:
     return _build()
 
 
