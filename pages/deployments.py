@@ -4,12 +4,14 @@ import pandas as pd
 import streamlit as st
 
 from geo.app import aggregate, figures, filters, ui
+from geo.app.i18n import _
+from geo.data.schemas import INVALID_COORDINATES
 
 data = ui.get_data()
 f = st.session_state["filter"]
 sites = filters.apply_places(data.sites, f)
 deployments = filters.apply_places(data.deployments, f)
-ui.page_header("Deployments", data, f)
+ui.page_header(_("Deployments"), data, f)
 key_dates = ui.key_dates(data)
 
 left, right = st.columns([5, 6])
@@ -24,51 +26,61 @@ with left:
                                         **ui.map_size(400, 520)))),
                     key="dep_map", config={"displaylogo": False})
 with right:
-    st.subheader("Foreign troops in Iraq (national totals)")
+    st.subheader(_("Foreign troops in Iraq (national totals)"))
     st.plotly_chart(ui.cached_figure("dep_troops", lambda: figures.troop_chart(
         data.troop_levels, key_dates)), key="dep_troops")
-    st.caption("One line per force: US forces apart from coalition figures. No source publishes "
-               "troop numbers by region, so totals are national; per-site figures appear on the "
-               "map only where published. Figures from partisan outlets are shown as crosses and "
-               "kept out of the lines. Reports conflict in 2025–26 (see each row's notes).")
+    st.caption(_("One line per force: US forces apart from coalition figures. No source "
+                 "publishes troop numbers by region, so totals are national; per-site figures "
+                 "appear on the map only where published. Figures from partisan outlets are shown "
+                 "as crosses and kept out of the lines. Reports conflict in 2025–26 (see each "
+                 "row's notes)."))
     ui.table(data.troop_levels, "dep_troops_table", newest_first="as_of_date",
              columns=["as_of_date", "force", "personnel", "personnel_qualifier", "status_kind",
                       "partisan", "source_publisher", "source_url", "notes"],
-             fold="every troop figure with its source")
+             # Translators: what a folded table holds, shown as "Table: … (n rows)"
+             fold=_("every troop figure with its source"))
 
-st.subheader("Transition of the coalition mission")
+st.subheader(_("Transition of the coalition mission"))
 st.plotly_chart(ui.cached_figure("dep_transition", lambda: figures.transition_timeline(
     data.transition), pd.Timestamp.today().date()), key="dep_transition")  # draws "today"
 ui.table(data.transition, "dep_transition_table", newest_first="start_date",
          columns=["start_date", "end_date", "phase", "area", "status_kind", "description",
-                  "source_publisher", "source_url"], fold="the phases, planned and reported")
+                  "source_publisher", "source_url"],
+         # Translators: what a folded table holds, shown as "Table: … (n rows)"
+         fold=_("the phases, planned and reported"))
 
-st.subheader("Milestones")
-st.caption("Votes, warrants, calls, agreements, announcements, deadlines and ceasefires: dated "
-           "developments that are not violent events. They are marked on every timeline.")
+st.subheader(_("Milestones"))
+st.caption(_("Votes, warrants, calls, agreements, announcements, deadlines and ceasefires: dated "
+             "developments that are not violent events. They are marked on every timeline."))
 ui.table(data.milestones, "dep_milestones_table", newest_first="date",
          columns=["date", "kind", "area", "title", "description", "source_publisher", "source_url"],
-         fold="milestones with their sources")
+         # Translators: what a folded table holds, shown as "Table: … (n rows)"
+         fold=_("milestones with their sources"))
 
-st.subheader("What the sources report, site by site")
+st.subheader(_("What the sources report, site by site"))
 st.plotly_chart(ui.cached_figure("dep_status", lambda: figures.site_status_chart(deployments)),
                 key="dep_status")
 status = aggregate.latest_site_status(deployments)
 ui.table(status, "dep_status_table", newest_first="reported_as_of",
          columns=["site_name", "region", "admin1_name", "reported_status", "reported_as_of",
                   "personnel", "personnel_qualifier", "planned_status", "planned_by",
-                  "source_publisher", "source_url", "site_id"], fold="the latest report per site")
+                  "source_publisher", "source_url", "site_id"],
+         # Translators: what a folded table holds, shown as "Table: … (n rows)"
+         fold=_("the latest report per site"))
 
-st.subheader("Site exposure: attacks around each site, before and after each status change")
+st.subheader(_("Site exposure: attacks around each site, before and after each status change"))
 # An analyst's tool with its own controls: drawn once opened (a chart less on a first visit).
-with ui.folded("Open the exposure of one site (rings, status periods, rate ratios)",
+with ui.folded(_("Open the exposure of one site (rings, status periods, rate ratios)"),
                "dep_exposure_open") as is_open:
     if is_open:
         ui.exposure_section(data, f, sites)
 
-st.subheader("Sites: Kurdistan Region or federal Iraq")
+st.subheader(_("Sites: Kurdistan Region or federal Iraq"))
 membership = pd.DataFrame(sites[["name", "kind", "admin1_name", "region", "geo_precision",
                                  "coord_source"]]).sort_values(["region", "name"])
-ui.table(membership, "dep_sites_table", fold="sites by region")
-st.caption("Sites with no published position are listed with region “No valid coordinates” "
-           "and are not mapped.")
+ui.table(membership, "dep_sites_table",
+         # Translators: what a folded table holds, shown as "Table: … (n rows)"
+         fold=_("sites by region"))
+# Translators: {region} is the region name given to sites without a position ("No valid coordinates")
+st.caption(_("Sites with no published position are listed with region “{region}” and are not "
+             "mapped.").format(region=_(INVALID_COORDINATES)))

@@ -4,25 +4,26 @@ read them."""
 import streamlit as st
 
 from geo.app import aggregate, figures, filters, ui
+from geo.app.i18n import N_, _, number
 
 data = ui.get_data()
 f = st.session_state["filter"]
 events = filters.apply(data.events, f, columns=figures.map_columns(data.events))
 sites = filters.apply_places(data.sites, f)
-ui.page_header("Map", data, f, len(events))
+ui.page_header(_("Map"), data, f, len(events))
 
 # The map comes first, on the first screen; its options are drawn under it but read first.
 map_area = st.container()
 c1, c2, c3 = st.columns([2, 2, 2])
-metric = c1.selectbox("Choropleth metric", list(aggregate.METRICS), key="map_metric",
-                      format_func=aggregate.METRICS.get)
+metric = c1.selectbox(_("Choropleth metric"), list(aggregate.METRICS), key="map_metric",
+                      format_func=lambda m: _(aggregate.METRICS[m]))
 districts = data.admin2 is not None and c1.segmented_control(
-    "Boundaries and choropleth by", ["Governorates", "Districts"], default="Governorates",
-    key="map_level") == "Districts"
-rings = c2.multiselect("Ring distances (km)", [25, 50, 100, 150, 250, 500], default=[50, 100],
-                       key="map_rings")
-animate = c3.toggle("Animate through months", key="map_animate",
-                    help="Plays the filtered events month by month in the browser.")
+    _("Boundaries and choropleth by"), [N_("Governorates"), N_("Districts")],
+    default="Governorates", key="map_level", format_func=_) == "Districts"
+rings = c2.multiselect(_("Ring distances (km)"), [25, 50, 100, 150, 250, 500], default=[50, 100],
+                       key="map_rings", format_func=number)
+animate = c3.toggle(_("Animate through months"), key="map_animate",
+                    help=_("Plays the filtered events month by month in the browser."))
 
 with map_area:
     if animate:
@@ -44,17 +45,17 @@ with map_area:
                           on_select=lambda: select("main_map"),
                           selection_mode=("points",),
                           config={"displaylogo": False, "scrollZoom": True})
-        left.caption("Click an event (or pick one under the list) to read its record below; click "
-                     "a governorate (or shift-click several) to filter every page to it. Layers are "
-                     "under **Map layers** in the sidebar. Base map: Natural Earth; GeoNames and "
-                     "SimpleMaps (CC BY 4.0).")
+        left.caption(_("Click an event (or pick one under the list) to read its record below; "
+                       "click a governorate (or shift-click several) to filter every page to it. "
+                       "Layers are under **Map layers** in the sidebar. Base map: Natural Earth; "
+                       "GeoNames and SimpleMaps (CC BY 4.0)."))
         with right:
-            st.markdown("**Latest events** (newest first)")
+            st.markdown(_("**Latest events** (newest first)"))
             ui.event_feed(aggregate.feed(events), "map_feed")
 
 if not animate:
     record = ui.record_of(data, st.session_state.get(ui.SELECTED_EVENT))
     if record is not None:
-        st.subheader("Selected event")
+        st.subheader(_("Selected event"))
         ui.event_record(record, "map_event_record")
 ui.boundary_caveat()

@@ -5,19 +5,21 @@ import streamlit as st
 
 from geo.app import aggregate, figures, filters, story, ui
 from geo.app.downloads import file_name
+from geo.app.i18n import N_, _
 from geo.data.export import to_csv_text
 
 data = ui.get_data()
 f = st.session_state["filter"]
 events = filters.apply(data.events, f)
 sites = filters.apply_places(data.sites, f)
-ui.page_header("Regions", data, f, len(events))
+ui.page_header(_("Regions"), data, f, len(events))
 
 c1, c2 = st.columns([3, 2])
-metric = c1.selectbox("Metric", list(aggregate.METRICS), key="reg_metric",
-                      format_func=aggregate.METRICS.get)
+metric = c1.selectbox(_("Metric"), list(aggregate.METRICS), key="reg_metric",
+                      format_func=lambda m: _(aggregate.METRICS[m]))
 districts = data.admin2 is not None and c2.segmented_control(
-    "Level", ["Governorates", "Districts"], default="Governorates", key="reg_level") == "Districts"
+    _("Level"), [N_("Governorates"), N_("Districts")], default="Governorates", key="reg_level",
+    format_func=_) == "Districts"
 if districts:  # the district set's polygons, counted like governorates
     polys, by_district, sites_by_district = ui.district_view(data, events, sites)
     table = aggregate.admin1_table(by_district, sites_by_district, polys)
@@ -37,20 +39,23 @@ with left:
                     selection_mode=("points",), config={"displaylogo": False})
 with right:
     comparison = aggregate.region_table(table)
-    st.subheader("Federal Iraq, the Kurdistan Region" + (" and the disputed territories"
-                                                          if districts else ""))
-    ui.table(comparison, "reg_comparison", fold="the comparison")
-    st.plotly_chart(figures.bar_chart(comparison, "region", metric,
-                                      title=aggregate.METRICS[metric]), key="reg_bar")
+    st.subheader(_("Federal Iraq, the Kurdistan Region and the disputed territories") if districts
+                 else _("Federal Iraq, the Kurdistan Region"))
+    # Translators: what a folded table holds, shown as "Table: … (n rows)"
+    ui.table(comparison, "reg_comparison", fold=_("the comparison"))
+    regions_shown = comparison.assign(region=comparison["region"].map(
+        lambda value: _(value) if isinstance(value, str) and value else value))
+    st.plotly_chart(figures.bar_chart(regions_shown, "region", metric,
+                                      title=_(aggregate.METRICS[metric])), key="reg_bar")
 
-st.subheader("Trend by region")
+st.subheader(_("Trend by region"))
 tl = aggregate.timeline(events[events["region"].isin(["Federal Iraq", "Kurdistan Region"])], "MS",
                         by="region")
 st.plotly_chart(ui.cached_figure("reg_trend", lambda: ui.timeline_figure(data, tl, by="region")),
                 key="reg_trend")
 
-st.subheader(unit)
-st.caption("Most events first; click a header to sort by another column.")
+st.subheader(_(unit))
+st.caption(_("Most events first; click a header to sort by another column."))
 if (apart := story.unplaced(events)) is not None:
     st.caption(ui.md_escape(apart))
 shown = table.sort_values(["events", "admin1_name"], ascending=[False, True])
@@ -62,8 +67,11 @@ name, code, region = (("admin2_name", "admin2_code", "jurisdiction") if district
 ui.table(shown, "reg_table",
          columns=[name, *(["parent"] if districts else []), region, "events", "fatalities",
                   "unknown_toll", "attacks_on_foreign_forces", "sites", "events_per_site",
-                  "events_per_10k_km2", "area_km2", code], fold=unit.lower())
-st.download_button(f"Download {unit.lower()} table (CSV)", to_csv_text(table),
+                  "events_per_10k_km2", "area_km2", code],
+         # Translators: what a folded table holds, shown as "Table: … (n rows)"
+         fold=_("districts") if districts else _("governorates"))
+st.download_button(_("Download districts table (CSV)") if districts
+                   else _("Download governorates table (CSV)"), to_csv_text(table),
                    file_name=file_name(unit.lower(), filters.slug(f), "csv"), mime="text/csv",
                    key="reg_download", on_click="ignore")
 ui.boundary_caveat()

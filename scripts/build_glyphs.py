@@ -5,6 +5,7 @@ Needs (PyPI, install into the project venv; not project dependencies):
     freetype-py   rasterises the font (bundles its own libfreetype)
     numpy, scipy  signed distance field (scipy.ndimage.distance_transform_edt)
     matplotlib    only as the source of DejaVuSans.ttf (mpl-data/fonts/ttf)
+    uharfbuzz     which glyphs shaped Arabic and Kurdish labels use (geo.app.figures.shaping)
 
     .venv/bin/pip install freetype-py numpy scipy matplotlib
     .venv/bin/python scripts/build_glyphs.py
@@ -38,6 +39,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.metadata
+import json
 import shutil
 from pathlib import Path
 
@@ -58,6 +60,9 @@ SUPERSAMPLE = 8
 RANGES = [0, 256, 512, 768, 1536, 1792, 7680, 8192, 64256, 65024, 65280]
 
 ROOT = Path(__file__).resolve().parents[1]
+# Shaped Arabic and Kurdish labels: glyph id N is drawn at U+E000 + N (geo.app.figures.shaping).
+PUA_BASE, PUA_LAST = 0xE000, 0xF8FF
+ARABIC_BLOCKS = [(0x0600, 0x06FF), (0x0750, 0x077F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)]
 FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 LICENSE = FONT.with_name("LICENSE_DEJAVU")
 OUT = ROOT / "static" / "glyphs"
@@ -89,10 +94,19 @@ def _bytes(field: int, data: bytes) -> bytes:
 
 
 # --- rendering ----------------------------------------------------------------
+def _load(face: freetype.Face, char: int, flags: int) -> None:
+    """A code point's glyph, or for a private-use code point of the shaped ranges the glyph
+    whose id it carries (U+E000 + id, `geo.app.figures.shaping`)."""
+    if PUA_BASE <= char <= PUA_LAST:
+        face.load_glyph(char - PUA_BASE, flags)
+    else:
+        face.load_char(char, flags)
+
+
 def _sdf(face_hi: freetype.Face, char: int, left: int, top: int, w: int, h: int) -> bytes:
     """SDF bytes for the (w + 2B) x (h + 2B) box whose top-left is (left-B, top+B)."""
     s = SUPERSAMPLE
-    face_hi.load_char(char, freetype.FT_LOAD_NO_HINTING | freetype.FT_LOAD_RENDER)
+    _load(face_hi, char, freetype.FT_LOAD_NO_HINTING | freetype.FT_LOAD_RENDER)
     slot = face_hi.glyph
     bm = slot.bitmap
     bw, bh = w + 2 * BUFFER, h + 2 * BUFFER
@@ -130,7 +144,7 @@ def render_range(face: freetype.Face, face_hi: freetype.Face, start: int, chars:
     for char in range(start, end + 1):
         if char not in chars:
             continue
-        face.load_char(char, freetype.FT_LOAD_NO_HINTING)
+        _load(face, char, freetype.FT_LOAD_NO_HINTING)
         advance = face.glyph.metrics.horiAdvance // 64
         left = top = width = height = 0
         bitmap = b""
@@ -150,6 +164,30 @@ def render_range(face: freetype.Face, face_hi: freetype.Face, start: int, chars:
         glyphs.append(_bytes(3, msg))
     stack = _bytes(1, FONTSTACK.encode()) + _bytes(2, f"{start}-{end}".encode())
     return _bytes(1, stack + b"".join(glyphs))
+
+
+def shaped_glyph_ids(chars: set[int]) -> set[int]:
+    """Every glyph HarfBuzz can choose for Arabic-script text in this font: each letter alone,
+    first, in the middle and last in a word (joined through ZWJ), the lam-alef ligatures, and
+    the spaces, digits and punctuation a label holds."""
+    import uharfbuzz as hb
+
+    font = hb.Font(hb.Face(hb.Blob(FONT.read_bytes())))
+    letters = [chr(c) for lo, hi in ARABIC_BLOCKS for c in range(lo, hi + 1) if c in chars]
+    zwj = "\u200d"
+    texts = [t for c in letters for t in (c, zwj + c, c + zwj, zwj + c + zwj)]
+    texts += ["\u0644" + a + m for a in "\u0627\u0623\u0625\u0622" for m in ("", zwj)]
+    texts += [zwj + t for t in texts[-8:]]
+    texts += [chr(c) for c in range(0x20, 0x7F)] + [" ", "(", ")", "-", "/", "\u060c"]
+    ids: set[int] = set()
+    for text in texts:
+        buffer = hb.Buffer()
+        buffer.add_str(text)
+        buffer.guess_segment_properties()
+        hb.shape(font, buffer, {})
+        ids.update(info.codepoint for info in buffer.glyph_infos)
+    ids.discard(0)  # .notdef
+    return ids
 
 
 def main() -> None:
@@ -179,14 +217,20 @@ def main() -> None:
     starts = set(RANGES)
     if args.all_ranges:  # MapLibre requests the Basic Multilingual Plane only
         starts |= {c // 256 * 256 for c in chars if c < 65536}
-    starts = sorted(starts)
+    shaped = shaped_glyph_ids(chars)
+    assert max(shaped) <= PUA_LAST - PUA_BASE, "glyph ids beyond the private-use area"
+    pua = {PUA_BASE + i for i in shaped}
+    starts = sorted(starts | {c // 256 * 256 for c in pua})
     total = 0
     for start in starts:
-        data = render_range(face, face_hi, start, chars)
+        data = render_range(face, face_hi, start, chars | pua)
         (dest / f"{start}-{start + 255}.pbf").write_bytes(data)
         total += len(data)
-    shutil.copyfile(LICENSE, args.out / "LICENSE_DEJAVU.txt")
     digest = hashlib.sha256(FONT.read_bytes()).hexdigest()
+    (args.out / "shaped.json").write_text(json.dumps(
+        {"font": FONT.name, "font_sha256": digest, "pua_base": PUA_BASE,
+         "glyph_ids": sorted(shaped)}, separators=(",", ":")) + "\n", encoding="utf-8")
+    shutil.copyfile(LICENSE, args.out / "LICENSE_DEJAVU.txt")
     print(f"wrote {len(starts)} ranges ({total} bytes) to {dest}")
     ft_py = importlib.metadata.version("freetype-py")
     ft = ".".join(map(str, freetype.version()))

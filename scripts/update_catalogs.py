@@ -3,7 +3,7 @@
     .venv/bin/python scripts/update_catalogs.py [--check]
 
 Extracts every `_()`, `N_()`, `ngettext()` and `pgettext()` message of the app, the pages and
-the brief with Babel, adds the values the app owns (`geo.app.i18n.vocabulary`), writes the
+the brief with Babel, adds the values the app owns (`geo.app.vocabulary`), writes the
 template `geo/locale/geo.pot` and merges it into each language's `.po` (new messages come in
 untranslated, removed ones go obsolete, as `pybabel update` does). With `--check` nothing is
 written: the exit status says whether the catalogs are in step with the code.
@@ -19,12 +19,13 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po, write_po
 
-from geo.app import i18n
+from geo.app import i18n, vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 SOURCES = [ROOT / "src" / "geo" / "app", ROOT / "src" / "geo" / "cli", ROOT / "pages"]
-FILES = [ROOT / "streamlit_app.py"]
+# Below the app: marked with a local N_ (they cannot import geo.app.i18n), shown by the app.
+FILES = [ROOT / "streamlit_app.py", ROOT / "src" / "geo" / "spatial" / "boundaries.py"]
 
 
 def template() -> Catalog:
@@ -43,9 +44,9 @@ def template() -> Catalog:
             found.append((str(path.relative_to(ROOT)), line, message, comments, context))
     for where, line, message, comments, context in found:
         pot.add(message, locations=[(where, line)], auto_comments=comments, context=context)
-    for value in i18n.vocabulary():
+    for value in vocabulary.values():
         if value not in pot:
-            pot.add(value, locations=[("geo/app/i18n.py:vocabulary", 0)],
+            pot.add(value, locations=[("geo/app/vocabulary.py", 0)],
                     auto_comments=["A value the app owns (data vocabulary)."])
     return pot
 

@@ -3,8 +3,9 @@
 Run after the browser tests (`make test`): .venv/bin/python scripts/update_tour.py [NAME ...]
 (names as in PAGES and PHONE: only those are copied; none, every one).
 Blank space below a page's content is cropped and images are scaled to 1100 px wide.
-`map_ucdp` and `overview_ucdp` come from tests/browser/test_map_real_size.py, which needs the
-real UCDP file in ../shared/data/events/.
+`overview_ar`, `overview_ckb`, `map_phone_ar` and `map_phone_ckb` come from
+tests/browser/test_languages.py. `map_ucdp` and `overview_ucdp` come from
+tests/browser/test_map_real_size.py, which needs the real UCDP file in ../shared/data/events/.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "tests" / "artifacts"
 TARGET = ROOT / "docs" / "screenshots"
 PAGES = ["overview", "map", "events", "deployments", "regions", "data", "overview_dark",
-         "map_ucdp", "overview_ucdp"]
-PHONE = {"map_phone": "layout_map_phone_light.png"}  # kept at the phone's own width
+         "map_ucdp", "overview_ucdp", "overview_ar", "overview_ckb"]
+PHONE = {"map_phone": "layout_map_phone_light.png",  # kept at the phone's own width
+         "map_phone_ar": "page_map_phone_ar.png", "map_phone_ckb": "page_map_phone_ckb.png"}
 
 
 def crop_blank_bottom(img: Image.Image) -> Image.Image:

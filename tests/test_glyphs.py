@@ -152,3 +152,47 @@ def test_metrics_follow_fontnik_conventions(ranges):
     w = a["width"] + 2 * BUFFER
     rows = [a["bitmap"][i : i + w] for i in range(0, len(a["bitmap"]), w)]
     assert max(rows[0]) < 191 and max(rows[-1]) < 191
+
+
+def test_arabic_and_kurdish_map_labels_are_shaped_with_glyphs_the_app_serves(ranges, admin1):
+    """Every governorate and site label in Arabic and Kurdish reaches MapLibre as shaped glyphs
+    (visual order, contextual forms) that the shipped ranges hold: MapLibre inside Plotly
+    cannot shape Arabic itself (geo.app.figures.shaping)."""
+    from geo.app.figures import map_labels, shaping
+    from geo.sources.curated import load
+
+    sites = load("sites").data
+    english = map_labels(admin1, sites, "en")
+    for lang in ("ar", "ckb"):
+        labels = map_labels(admin1, sites, lang)
+        assert len(labels) == len(english) == len(admin1) + sites["latitude"].notna().sum()
+        shaped = labels["name"].map(
+            lambda t: bool(t) and all(shaping.PUA_BASE <= ord(c) <= shaping.PUA_LAST for c in t))
+        assert shaped[labels["kind"] == "admin1"].all()  # every governorate has its name
+        # a site without an Arabic-script name keeps its English one, visibly: few do
+        assert (labels["name"][~shaped] == english["name"][~shaped]).all()
+        assert shaped.mean() > 0.7, labels["name"][~shaped].tolist()
+        for text in labels["name"][shaped]:
+            for c in text:
+                glyph = ranges[ord(c) // 256 * 256]["glyphs"][ord(c)]
+                assert glyph["advance"] > 0
+    # Letters join: the shaped word is not its letters' isolated forms reversed
+    word = "هەولێر"  # Erbil in Kurdish: ێ and ە have no presentation forms in Unicode
+    assert shaping.glyph_ids(word) != [shaping.glyph_ids(c)[0] for c in reversed(word)]
+    assert shaping.shaped("Erbil") == "Erbil"  # Latin stays as it is
+
+
+def test_labels_stay_unshaped_with_another_font(monkeypatch, tmp_path):
+    """Glyph ids belong to one font file: with another, shaping would draw wrong letters."""
+    from geo.app.figures import shaping
+
+    manifest = tmp_path / "shaped.json"
+    manifest.write_text('{"font_sha256": "0", "glyph_ids": [1]}', encoding="utf-8")
+    monkeypatch.setattr(shaping, "MANIFEST", manifest)
+    shaping._shaper.cache_clear()
+    shaping.shaped.cache_clear()
+    try:
+        assert shaping.shaped("بغداد") == "بغداد"
+    finally:
+        shaping._shaper.cache_clear()
+        shaping.shaped.cache_clear()

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from geo.app.actors import family_of
+from geo.app.i18n import N_, _, ngettext, number
 from geo.data.crs import EQUAL_AREA
 from geo.data.textops import per_value
 
@@ -49,7 +50,8 @@ def timeline(events: pd.DataFrame, freq: str = "MS", by: str | None = "event_typ
         events=("event_id", "size"), fatalities=("fatalities", "sum"))
     out = grouped.reset_index().rename(columns={"event_date": "period"})
     out = out[out["events"] > 0]
-    return out if by else out.assign(all="All events")
+    # Translators: the one series of a timeline not split by type or direction
+    return out if by else out.assign(all=_("All events"))
 
 
 def fatality_summary(events: pd.DataFrame) -> tuple[int, int]:
@@ -61,9 +63,14 @@ def fatality_summary(events: pd.DataFrame) -> tuple[int, int]:
 
 def fatality_text(known: int, unknown: int) -> str:
     """'at least 93 deaths (12 events with unknown toll)': the sum is a floor, never a total."""
-    text = f"at least {known:,} death{'' if known == 1 else 's'}"
+    # Translators: the deaths the sources report, summed: a floor, never a total ("Sources
+    # report at least 93 deaths", "At least 93 deaths: the sum of ...")
+    text = ngettext("at least {n} death", "at least {n} deaths", known).format(n=number(known))
     if unknown:
-        text += f" ({unknown:,} event{'' if unknown == 1 else 's'} with unknown toll)"
+        # Translators: after "at least 93 deaths", in brackets: events no source gives a toll for
+        toll = ngettext("{n} event with unknown toll", "{n} events with unknown toll",
+                        unknown).format(n=number(unknown))
+        text += f" ({toll})"
     return text
 
 
@@ -77,7 +84,8 @@ def counts_by(events: pd.DataFrame, column: str, top: int = 15) -> pd.DataFrame:
            .agg(events=("event_id", "size"), fatalities=("fatalities", "sum"),
                 unknown_toll=("_unknown", "sum"))
            .reset_index().sort_values(["events", column], ascending=[False, True]))
-    out[column] = out[column].fillna("(none)")
+    # Translators: a bar of a chart counting events by a column, for events without a value
+    out[column] = out[column].fillna(_("(none)"))
     return out.head(top).reset_index(drop=True)
 
 
@@ -133,12 +141,13 @@ def region_table(table: pd.DataFrame) -> pd.DataFrame:
     return sums.reset_index()
 
 
+# The metrics a map or a chart can show, with their labels (shown with `_()`).
 METRICS = {
-    "events": "Events",
-    "fatalities": "Deaths reported (at least; unknown tolls not counted)",
-    "attacks_on_foreign_forces": "Attacks on US/coalition forces",
-    "events_per_10k_km2": "Events per 10,000 km²",
-    "sites": "Foreign-force sites",
+    "events": N_("Events"),
+    "fatalities": N_("Deaths reported (at least; unknown tolls not counted)"),
+    "attacks_on_foreign_forces": N_("Attacks on US/coalition forces"),
+    "events_per_10k_km2": N_("Events per 10,000 km²"),
+    "sites": N_("Foreign-force sites"),
 }
 
 
@@ -174,14 +183,18 @@ def key_dates(events: pd.DataFrame, transition: pd.DataFrame,
     rows = []
     strike = events[events["event_id"] == "IRQ-CUR-0004"]
     if len(strike):
-        rows.append((strike["event_date"].iloc[0], "Jan 2020 strike at Baghdad airport", True,
-                     "US drone strike kills Qassem Soleimani and Abu Mahdi al-Muhandis."))
+        # Translators: a dated line on the timelines (3 January 2020)
+        rows.append((strike["event_date"].iloc[0], _("Jan 2020 strike at Baghdad airport"), True,
+                     _("US drone strike kills Qassem Soleimani and Abu Mahdi al-Muhandis.")))
     planned = transition[(transition["status_kind"] == "planned") & transition["end_date"].notna()]
     # a later revision of a plan keeps the phase's deadline: one line per phase and date
     planned = planned.drop_duplicates(["phase", "end_date"])
-    for _, r in planned.sort_values("phase", kind="stable").iterrows():
-        rows.append((r["end_date"], f"Phase {r['phase']} deadline ({r['area']})", True,
-                     str(r["description"])))
+    for _row, r in planned.sort_values("phase", kind="stable").iterrows():
+        # Translators: a dated line on the timelines: the coalition's transition phase {phase}
+        # (1 or 2) ends in {area} (Federal Iraq, Kurdistan Region)
+        label = _("Phase {phase} deadline ({area})").format(phase=number(r["phase"]),
+                                                              area=_(str(r["area"])))
+        rows.append((r["end_date"], label, True, str(r["description"])))
     if milestones is not None and len(milestones):
         # a deadline milestone on a phase's end date is already that phase's line
         same = milestones["kind"].eq("deadline") & milestones["date"].isin(planned["end_date"])

@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from geo.app.i18n import N_, _
+
 RECENT_DAYS = 28
 BASELINE_BLOCKS = 13  # 13 x 4 weeks = 52 weeks before the recent window
 RATIO_FLAG = 2.0
@@ -32,7 +34,16 @@ VIOLENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civi
 VIOLENT_SUB_TYPES = ("Excessive force against protesters",)
 ALERT_COLUMNS = ["admin1_code", "admin1_name", "last_4w", "baseline_4w_mean", "ratio", "p_value",
                  "flag"]
-ACLED_FLAG, STAT_FLAG = "ACLED rule", "unlikely at baseline"
+# The flags are values of the table (and of its CSV); `flag_text` shows them translated.
+# Translators: a surge alert's flag: ACLED's rule (at least twice the year's 4-week mean) was met
+ACLED_FLAG = N_("ACLED rule")
+# Translators: a surge alert's flag: so many events are unlikely at the baseline rate (p < 1 %)
+STAT_FLAG = N_("unlikely at baseline")
+
+
+def flag_text(flag: str) -> str:
+    """A table's `flag` ("ACLED rule; unlikely at baseline") in the reader's language."""
+    return "; ".join(_(part) for part in flag.split("; ")) if flag else ""
 
 
 def violent(events: pd.DataFrame) -> pd.Series:

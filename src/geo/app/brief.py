@@ -6,6 +6,10 @@ Readable offline and without scripts: the map and the timeline are SVG drawn by 
 with their text turned into outlines, the page's font (DejaVu Sans, shipped with matplotlib,
 which covers Arabic) is embedded in the file, and Arabic is left to the browser to shape. Every
 text from the data is HTML-escaped; links are kept only when they are http(s).
+
+The brief's own text is in the current language (`geo.app.i18n`; `geo brief --lang`); in Arabic
+and Kurdish the page reads right to left, while the map and the timeline keep time and space
+running left to right. Text from the data is shown as the sources wrote it.
 """
 
 from __future__ import annotations
@@ -24,23 +28,38 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.app import aggregate, coverage, filters, story
+from geo.app import aggregate, coverage, filters, i18n, story
 from geo.app import direction as d
-from geo.app.alerts import alerts
+from geo.app.alerts import alerts, flag_text
 from geo.app.dataset import Data
-from geo.app.exposure import exposure
+from geo.app.exposure import exposure, note_text
 from geo.app.filters import Filter
+from geo.app.i18n import _, day, ngettext, number
 from geo.data.validate import HTTP_URL
 
 MAX_EVENT_ROWS = 500
 FONT = "DejaVuSans.ttf"
 KURDISTAN_TINT = "#E69F00"
+DAY = "dd MMM y"  # 04 Mar 2026, as strftime's %d %b %Y wrote it
 
 
 def _e(value: object) -> str:
     """Escaped text; blank for missing values."""
     return "" if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA \
         else html.escape(str(value))
+
+
+def _t(message: str) -> str:
+    """Our own (translated) text, escaped like data: a translation is text, never markup."""
+    return html.escape(message, quote=False)
+
+
+def _owned(value: object) -> str:
+    """A value the app owns (direction, family, status…) in the reader's language; blank stays
+    blank (gettext of "" is the catalog's header)."""
+    text = "" if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) \
+        else str(value)
+    return _(text) if text else text
 
 
 def _link(url: object, text: object | None = None) -> str:
@@ -91,10 +110,10 @@ def static_map(data: Data, events: pd.DataFrame, sites: pd.DataFrame) -> str:
             part = placed[directions == name]
             if len(part):
                 ax.scatter(part["longitude"], part["latitude"], s=10, color=d.COLORS[name],
-                           alpha=0.8, linewidths=0, label=name)
+                           alpha=0.8, linewidths=0, label=_(name))
     if len(sites):
         ax.scatter(sites["longitude"], sites["latitude"], marker="^", s=40, color="#009E73",
-                   edgecolors="black", linewidths=0.4, label="Foreign-force site")
+                   edgecolors="black", linewidths=0.4, label=_("Foreign-force site"))
     for row in data.admin1.itertuples():  # 18 labels
         pt = row.geometry.representative_point()
         ax.annotate(row.admin1_name, (pt.x, pt.y), fontsize=6, color="#444444", ha="center")
@@ -117,10 +136,11 @@ def static_timeline(events: pd.DataFrame) -> str:
         wide = wide.reindex(months, fill_value=0)
         bottom = np.zeros(len(wide))
         for name in [n for n in d.DIRECTIONS if n in wide.columns]:
-            ax.bar(wide.index, wide[name], width=25, bottom=bottom, color=d.COLORS[name], label=name)
+            ax.bar(wide.index, wide[name], width=25, bottom=bottom, color=d.COLORS[name],
+                   label=_(name))
             bottom += wide[name].to_numpy()
         ax.legend(fontsize=5.5, frameon=False, ncols=2, loc="upper left")
-    ax.set_ylabel("events per month", fontsize=7)
+    ax.set_ylabel(_("events per month"), fontsize=7)
     ax.tick_params(labelsize=7)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -166,10 +186,20 @@ padding:2px 4px;text-align:left;vertical-align:top}td.n{text-align:right}th{back
 svg{max-width:100%;height:auto}a{color:#0b5394;word-break:break-all}
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}
 """
+# Right to left (Arabic, Kurdish): text columns start on the right, numbers end on the left,
+# and a cell or a source of English data text keeps its own direction.
+CSS_RTL = "th,td{text-align:right}td.n{text-align:left}td,li{unicode-bidi:plaintext}"
+
+
+def _h2(text: str) -> str:
+    """A heading of ours (escaped: a translation is text)."""
+    return f"<h2>{_t(text)}</h2>"
 
 
 def _deadline(when: pd.Timestamp | None) -> str:
-    return f"deadline {when:%d %b %Y}" if when is not None else "no deadline stated"
+    # Translators: a transition phase's planned end date in the brief
+    return _("deadline {date}").format(date=day(when, DAY)) if when is not None \
+        else _("no deadline stated")
 
 
 def _source_item(r) -> str:
@@ -178,9 +208,17 @@ def _source_item(r) -> str:
     return f"<li>{_e(r.source_publisher)}{when}: {_link(r.source_url, title)}</li>"
 
 
-def brief_html(data: Data, f: Filter, today: date | None = None) -> str:
-    """The whole brief as one HTML document."""
+def brief_html(data: Data, f: Filter, today: date | None = None, lang: str | None = None) -> str:
+    """The whole brief as one HTML document, in `lang` (default: the current language)."""
+    if lang is not None:
+        with i18n.use(lang):
+            return _brief_html(data, f, today)
+    return _brief_html(data, f, today)
+
+
+def _brief_html(data: Data, f: Filter, today: date | None) -> str:
     today = today or date.today()
+    lang = i18n.current()
     events = filters.apply(data.events, f)
     sites = filters.apply_places(data.sites, f).dropna(subset=["latitude", "longitude"])
     names = data.admin1_names
@@ -205,52 +243,92 @@ def brief_html(data: Data, f: Filter, today: date | None = None) -> str:
     top = aggregate.counts_by_family(events, "actor1", top=10) if len(events) else pd.DataFrame()
     newest = events.sort_values("event_date", ascending=False).head(MAX_EVENT_ROWS).assign(
         direction=lambda e: d.direction(e), date=lambda e: pd.to_datetime(e["event_date"]).dt.date,
-        deaths=lambda e: e["fatalities"].astype("Int64").astype(str).replace("<NA>", "unknown"))
+        deaths=lambda e: e["fatalities"].astype("Int64").astype(str).replace("<NA>", _("unknown")))
+    newest = newest.assign(direction=newest["direction"].map(_owned))
+    if len(top):
+        top = top.assign(family=top["family"].map(_owned))
+    alert = alert.assign(flag=alert["flag"].map(lambda v: flag_text(v) if isinstance(v, str) else v))
+    if len(expo):
+        expo = expo.assign(status=expo["status"].map(_owned),
+                           note=expo["note"].map(lambda v: note_text(v) if isinstance(v, str) else v))
     sources = _sources(events, data.transition, data.troop_levels, data.deployments)
+    rtl = i18n.is_rtl(lang)
 
+    n = len(events)
+    meta = " ".join([
+        # Translators: the brief's first line; {date} is the day it was made
+        _t(_("Generated {date} by the Iraq security dashboard.")).format(
+            date=_t(day(today, "dd MMMM y"))),
+        # Translators: {filter} describes the filter, e.g. "governorates: Baghdad"
+        _t(_("Filter: {filter}.")).format(filter=_e(filters.describe(f, names))),
+        _e(cover) + ".",
+        _t(ngettext("{n} event matches.", "{n} events match.", n)).format(n=number(n))])
+    phase_boxes = [
+        '<div class="phase"><strong>'
+        # Translators: a transition phase in the brief, e.g. "Phase 1 · Federal Iraq"
+        + _t(_("Phase {phase} · {area}")).format(phase=number(p.phase), area=_e(_owned(p.area)))
+        + "</strong><br>" + _t(_deadline(p.deadline)) + "<br>" + _e(p.outcome) + " ("
+        # Translators: {source} is the publisher
+        + _t(_("source: {source}")).format(source=_link(p.source_url, p.source_publisher))
+        + ")</div>" for p in phases]
+    html_tag = f'<html lang="{lang}" dir="rtl">' if rtl else f'<html lang="{lang}">'
     parts = [
-        "<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
+        "<!doctype html>", html_tag + '<head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>Iraq security brief</title>", f"<style>{_font_face()}{CSS}</style></head><body>",
-        "<h1>Iraq: attacks, strikes and foreign forces — brief</h1>",
-        f'<p class="meta">Generated {today:%d %B %Y} by the Iraq security dashboard. Filter: '
-        f"{_e(filters.describe(f, names))}. {_e(cover)}. {len(events):,} events match.</p>",
-        "<h2>What the data says</h2>", f"<p>{_e(' '.join(said))}</p>",
-        "<h2>Transition of the coalition mission</h2>", '<div class="phases">',
-        *[f'<div class="phase"><strong>Phase {p.phase} · {_e(p.area)}</strong><br>'
-          f"{_deadline(p.deadline)}<br>{_e(p.outcome)} "
-          f"(source: {_link(p.source_url, p.source_publisher)})</div>" for p in phases],
+        "<title>" + _t(_("Iraq security brief")) + "</title>",
+        f"<style>{_font_face()}{CSS}{CSS_RTL if rtl else ''}</style></head><body>",
+        "<h1>" + _t(_("Iraq: attacks, strikes and foreign forces — brief")) + "</h1>",
+        f'<p class="meta">{meta}</p>',
+        _h2(_("What the data says")), f"<p>{_e(' '.join(said))}</p>",
+        _h2(_("Transition of the coalition mission")), '<div class="phases">', *phase_boxes,
         "</div>",
-        "<h2>Map</h2>", static_map(data, events, sites),
-        '<p class="meta">Events by direction of violence; triangles: foreign-force sites; tinted: '
-        "the Kurdistan Region. Boundaries: Natural Earth, redrawn near Baghdad from GeoNames and "
-        "SimpleMaps towns (approximate there; see data/README.md).</p>",
-        "<h2>Timeline</h2>", static_timeline(events),
-        "<h2>Top actors (first actor, by family)</h2>",
-        _table(top, {"family": "Actor family", "events": "Events", "fatalities": "Deaths reported",
-                     "unknown_toll": "Unknown toll"},
-               numeric=("events", "fatalities", "unknown_toll")) if len(top) else "<p>No events.</p>",
-        f"<h2>Surge alerts: 4 weeks to {a_end:%d %b %Y}</h2>",
-        f"<p>Against the 4-week mean of the 52 weeks before (from {base_start:%d %b %Y}). ACLED "
-        "rule: at least twice that mean, where it is at least one event; unlikely at baseline: "
-        f"tail probability under 1 %. {len(flagged)} of {len(alert)} governorates flagged.</p>",
-        _table(alert, {"admin1_name": "Governorate", "name_ar": "الاسم", "last_4w": "Last 4 weeks",
-                       "baseline_4w_mean": "Baseline mean", "ratio": "Ratio", "p_value": "p",
-                       "flag": "Flag"},
+        _h2(_("Map")), static_map(data, events, sites),
+        '<p class="meta">' + _t(_(
+            "Events by direction of violence; triangles: foreign-force sites; tinted: the "
+            "Kurdistan Region. Boundaries: Natural Earth, redrawn near Baghdad from GeoNames and "
+            "SimpleMaps towns (approximate there; see data/README.md).")) + "</p>",
+        _h2(_("Timeline")), static_timeline(events),
+        _h2(_("Top actors (first actor, by family)")),
+        _table(top, {"family": _("Actor family"), "events": _("Events"),
+                     "fatalities": _("Deaths reported"), "unknown_toll": _("Unknown toll")},
+               numeric=("events", "fatalities", "unknown_toll")) if len(top)
+        else "<p>" + _t(_("No events.")) + "</p>",
+        # Translators: a heading of the brief; {date} is the last day of the 4 weeks
+        _h2(_("Surge alerts: 4 weeks to {date}").format(date=day(a_end, DAY))),
+        "<p>" + " ".join([
+            # Translators: {date} is the first day of the 52 weeks
+            _t(_("Against the 4-week mean of the 52 weeks before (from {date}).").format(
+                date=day(base_start, DAY))),
+            _t(_("ACLED rule: at least twice that mean, where it is at least one event; unlikely "
+                 "at baseline: tail probability under 1 %.")),
+            # Translators: {n} of the {total} governorates have a surge alert
+            _t(ngettext("{n} of {total} governorate flagged.",
+                        "{n} of {total} governorates flagged.", len(alert)).format(
+                n=number(len(flagged)), total=number(len(alert))))]) + "</p>",
+        _table(alert, {"admin1_name": _("Governorate"), "name_ar": "الاسم",
+                       "last_4w": _("Last 4 weeks"), "baseline_4w_mean": _("Baseline mean"),
+                       "ratio": _("Ratio"), "p_value": "p", "flag": _("Flag")},
                numeric=("last_4w", "baseline_4w_mean", "ratio", "p_value")),
-        "<h2>Site exposure: attacks within 25 km, per reported status</h2>",
-        _table(expo, {"site_name": "Site", "status": "Status", "period_start": "From",
-                      "period_end": "To", "days": "Days", "attacks": "Attacks",
-                      "attacks_per_30d": "Per 30 days", "rate_ratio_vs_previous": "Ratio vs before",
-                      "ci_low": "95 % low", "ci_high": "95 % high", "note": "Note"},
+        _h2(_("Site exposure: attacks within 25 km, per reported status")),
+        _table(expo, {"site_name": _("Site"), "status": _("Status"), "period_start": _("From"),
+                      "period_end": _("To"), "days": _("Days"), "attacks": _("Attacks"),
+                      "attacks_per_30d": _("Per 30 days"),
+                      "rate_ratio_vs_previous": _("Ratio vs before"),
+                      # Translators: the bounds of a 95 % confidence interval
+                      "ci_low": _("95 % low"), "ci_high": _("95 % high"), "note": _("Note")},
                numeric=("days", "attacks", "attacks_per_30d", "rate_ratio_vs_previous",
-                        "ci_low", "ci_high")) if len(expo) else "<p>No site matches.</p>",
-        f"<h2>Events ({min(len(events), MAX_EVENT_ROWS):,} newest of {len(events):,})</h2>",
-        _table(newest, {"date": "Date", "direction": "What happened", "location": "Where",
-                        "actor1": "By", "target": "Target", "deaths": "Deaths",
-                        "notes": "Notes", "source_publisher": "Source"},
+                        "ci_low", "ci_high")) if len(expo)
+        else "<p>" + _t(_("No site matches.")) + "</p>",
+        # Translators: a heading of the brief: the newest {shown} of the {total} events
+        _h2(_("Events ({shown} newest of {total})").format(
+            shown=number(min(n, MAX_EVENT_ROWS)), total=number(n))),
+        _table(newest, {"date": _("Date"), "direction": _("What happened"),
+                        "location": _("Where"), "actor1": _("By"), "target": _("Target"),
+                        "deaths": _("Deaths"), "notes": _("Notes"),
+                        "source_publisher": _("Source")},
                links={"source_publisher": "source_url"}),
-        f"<h2>Sources cited ({len(sources):,})</h2>",
+        # Translators: a heading of the brief; {n} is how many sources
+        _h2(_("Sources cited ({n})").format(n=number(len(sources)))),
         "<ol>" + "".join(_source_item(r) for r in sources.itertuples()) + "</ol>",
         "</body></html>",
     ]

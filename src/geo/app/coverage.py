@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.app.actors import FAMILY_ORDER, family_of
+from geo.app.i18n import N_, _, day
 
 # (table, date column the coverage is read from)
 DATE_COLUMNS = {"events": "event_date", "deployments": "as_of_date", "troop_levels": "as_of_date",
@@ -71,7 +72,7 @@ def deaths_by_year(events: pd.DataFrame) -> pd.DataFrame:
 def _markdown_table(frame: pd.DataFrame, index: str) -> str:
     frame = frame.reset_index().rename(columns={"index": index})
     head = "| " + " | ".join(str(c) for c in frame.columns) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    rule = "|" + "|".join("---" for _col in frame.columns) + "|"
     body = ["| " + " | ".join("" if pd.isna(v) else str(v) for v in row) + " |"
             for row in frame.itertuples(index=False)]
     return "\n".join([head, rule, *body])
@@ -101,7 +102,7 @@ def replace_block(text: str, block: str) -> str:
     """`text` with its generated coverage block replaced by `block` (appended if absent)."""
     pattern = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.DOTALL)
     if pattern.search(text):
-        return pattern.sub(lambda _: block, text)
+        return pattern.sub(lambda _match: block, text)
     return text.rstrip("\n") + "\n\n" + block + "\n"
 
 
@@ -112,13 +113,22 @@ def readme_block(path: Path) -> str | None:
     return text[start:end + len(README_END)] if start >= 0 and end > start else None
 
 
-LABELS = {"events": "events", "imported events": "imported events",
-                   "deployments": "deployments", "troop_levels": "troop levels"}
+# Translators: the tables named in the header's "Coverage: events 27 Dec 2019 – 20 Nov 2026 ·
+# deployments …" (what the data spans)
+LABELS = {"events": N_("events"), "imported events": N_("imported events"),
+          "deployments": N_("deployments"), "troop_levels": N_("troop levels")}
 
 
 def text(cover: pd.DataFrame) -> str:
     """'Coverage: events 27 Dec 2019 – 20 Nov 2026 · deployments …': what the data spans, so
     an empty stretch is not read as a quiet one."""
-    parts = [f"{LABELS[r.table]} {r.first:%d %b %Y} – {r.last:%d %b %Y}"
-             for r in cover.itertuples() if r.table in LABELS and pd.notna(r.first)]
-    return "Coverage: " + " · ".join(parts) if parts else "Coverage: no dated rows"
+    # Translators: one table's span in the header's coverage: {table} is "events",
+    # "deployments"…, {first} and {last} its first and last dates
+    parts = [_("{table} {first} – {last}").format(
+        table=_(LABELS[r.table]), first=day(r.first, "dd MMM y"), last=day(r.last, "dd MMM y"))
+        for r in cover.itertuples() if r.table in LABELS and pd.notna(r.first)]
+    if not parts:
+        return _("Coverage: no dated rows")
+    # Translators: the first words of every page's header; {tables} is one or more
+    # "events 27 Dec 2019 – 20 Nov 2026" joined by " · "
+    return _("Coverage: {tables}").format(tables=" · ".join(parts))

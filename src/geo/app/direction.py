@@ -24,16 +24,19 @@ import pandas as pd
 
 from geo.app.actors import family_of
 from geo.app.aggregate import attacks_on_foreign_forces
+from geo.app.i18n import N_
 from geo.data.textops import per_value
 
-STRIKES = "US/coalition and Israeli strikes"  # no comma: URL lists are comma-joined
-ATTACKS = "Attacks on US/coalition and diplomatic sites"
-CROSS_BORDER = "Iranian and Turkish cross-border violence"
-ISLAMIC_STATE = "Islamic State and counter-IS"
-UNCLAIMED_STRIKES = "Unclaimed strikes on PMF and militias"
-ENERGY = "Attacks on energy sites"
-UNREST = "Protests and riots"
-OTHER = "Other violence"
+# The names are data values (the filter, the URL, the exports keep them in English); N_ marks
+# them for the catalogs, and the pages show them with `_()`.
+STRIKES = N_("US/coalition and Israeli strikes")  # no comma: URL lists are comma-joined
+ATTACKS = N_("Attacks on US/coalition and diplomatic sites")
+CROSS_BORDER = N_("Iranian and Turkish cross-border violence")
+ISLAMIC_STATE = N_("Islamic State and counter-IS")
+UNCLAIMED_STRIKES = N_("Unclaimed strikes on PMF and militias")
+ENERGY = N_("Attacks on energy sites")
+UNREST = N_("Protests and riots")
+OTHER = N_("Other violence")
 DIRECTIONS = (ATTACKS, STRIKES, UNCLAIMED_STRIKES, CROSS_BORDER, ISLAMIC_STATE, ENERGY, UNREST,
               OTHER)
 # Okabe–Ito plus grey: the two sides of the US–militia conflict in contrasting hues; none is

@@ -19,14 +19,24 @@ import pandas as pd
 from scipy import stats
 
 from geo.app.direction import ATTACKS, direction
+from geo.app.i18n import N_, _, ngettext, number
 
 RADII_KM = (10.0, 25.0, 50.0)
 # What `exposure` and `attacks_near` read of the events (the direction column when loaded)
 EVENT_COLUMNS = ["event_id", "event_date", "latitude", "longitude", "admin1_code", "location",
                  "sub_event_type", "actor1", "actor2", "target", "event_type", "fatalities",
                  "direction"]
-GOVERNORATE = "governorate"
+# Translators: the exposure table's "radius" of the row counting the site's whole governorate
+GOVERNORATE = N_("governorate")
 MIN_EVENTS = 10
+# The notes of the exposure table: values of the table and its CSV (in English), shown with
+# `note_text`.
+NOTE_PAST_COVERAGE = N_("after the end of the data's coverage")
+NOTE_FIRST_CLIPPED = N_("first reported status; reported before the data begin, counted from "
+                        "their first day")
+NOTE_FIRST = N_("first reported status")
+NOTE_NO_ATTACKS = N_("no attacks in this or the previous period")
+NOTE_TOO_FEW = f"fewer than {MIN_EVENTS} attacks in the two periods: too few to conclude"
 EXPOSURE_COLUMNS = ["site_id", "site_name", "status", "period_start", "period_end", "days",
                     "radius_km", "attacks", "attacks_per_30d", "rate_ratio_vs_previous", "ci_low",
                     "ci_high", "note"]
@@ -127,17 +137,36 @@ def exposure(events: pd.DataFrame, sites: pd.DataFrame, deployments: pd.DataFram
     total = out["attacks"] + a0.fillna(0)
     out["note"] = np.select(
         [out["days"].eq(0), first & out["clipped"], first, total.eq(0), total < MIN_EVENTS],
-        ["after the end of the data's coverage",
-         "first reported status; reported before the data begin, counted from their first day",
-         "first reported status",
-         "no attacks in this or the previous period",
-         f"fewer than {MIN_EVENTS} attacks in the two periods: too few to conclude"], "")
+        [NOTE_PAST_COVERAGE, NOTE_FIRST_CLIPPED, NOTE_FIRST, NOTE_NO_ATTACKS, NOTE_TOO_FEW], "")
     out = out.rename(columns={"name": "site_name"})
     out["period_start"] = out["period_start"].dt.date.astype(str)
     out["period_end"] = out["period_end"].dt.date.astype(str)
     for col in ("attacks_per_30d", "rate_ratio_vs_previous", "ci_low", "ci_high"):
         out[col] = out[col].astype(float).round(3)
     return out[EXPOSURE_COLUMNS].reset_index(drop=True)
+
+
+def note_text(note: str) -> str:
+    """A `note` of the exposure table in the reader's language (the table keeps English)."""
+    if note == NOTE_TOO_FEW:
+        # Translators: a note of the site exposure table; {n} is 10
+        return ngettext("fewer than {n} attack in the two periods: too few to conclude",
+                        "fewer than {n} attacks in the two periods: too few to conclude",
+                        MIN_EVENTS).format(n=number(MIN_EVENTS))
+    return _(note) if note else note
+
+
+def shown(table: pd.DataFrame) -> pd.DataFrame:
+    """The exposure table as a page shows it: its notes and the governorate rows' radius in
+    the reader's language (the download keeps the values)."""
+    out = table
+    if "note" in out:
+        out = out.assign(note=out["note"].astype(object).map(
+            lambda v: note_text(v) if isinstance(v, str) else v))
+    if "radius_km" in out:
+        out = out.assign(radius_km=out["radius_km"].astype(object).where(
+            out["radius_km"].astype(object) != GOVERNORATE, _(GOVERNORATE)))
+    return out
 
 
 def attacks_near(events: pd.DataFrame, site: pd.Series, max_km: float) -> pd.DataFrame:

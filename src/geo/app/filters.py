@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from geo.app.direction import DIRECTIONS, direction
+from geo.app.i18n import _, localise_digits, ngettext, number
 from geo.data.schemas import (
     EVENT_TYPES,
     GEO_PRECISION,
@@ -177,16 +178,21 @@ def from_query_params(params: dict[str, str | list[str]], admin1_codes: tuple[st
         raw = params.get(key, "")
         return (raw[-1] if isinstance(raw, list) and raw else raw if isinstance(raw, str) else "")
 
+    # The notices are shown under "Link parameter ignored: …"; the parameter names (start, gov,
+    # fmin…) are the link's own and stay as they are.
     for key in params:
         if key not in known:
-            notices.append(f"unknown parameter '{_short(key)}'")
+            # Translators: a link parameter the dashboard does not know; {name} is its name
+            notices.append(_("unknown parameter '{name}'").format(name=_short(key)))
     for key in ("start", "end"):
         raw = text(key)
         if raw:
             try:
                 values[key] = date.fromisoformat(raw)
             except ValueError:
-                notices.append(f"{key}='{_short(raw)}' is not a date (YYYY-MM-DD)")
+                # Translators: {key} is a link parameter (start, end), {value} what it said
+                notices.append(_("{key}='{value}' is not a date (YYYY-MM-DD)").format(
+                    key=key, value=_short(raw)))
     choice_lists = {
         "directions": DIRECTIONS, "event_types": tuple(EVENT_TYPES), "sub_event_types": SUB_EVENT_TYPES,
         "regions": REGION_CHOICES, "jurisdictions": JURISDICTIONS, "layers": LAYERS,
@@ -203,7 +209,7 @@ def from_query_params(params: dict[str, str | list[str]], admin1_codes: tuple[st
         good = tuple(dict.fromkeys(s for s in items if s in allowed))
         bad = [s for s in items if s not in allowed]
         if bad:
-            notices.append(f"{_KEYS[name]}: ignored {', '.join(repr(_short(b)) for b in bad)}")
+            notices.append(_ignored(_KEYS[name], bad))
         values[name] = good
     if "gov" in params and not admin1_codes:
         values["admin1"] = tuple(s for s in text("gov").split(",") if re.fullmatch(r"[\w-]{1,20}", s))
@@ -213,7 +219,10 @@ def from_query_params(params: dict[str, str | list[str]], admin1_codes: tuple[st
     actor = text("actor")
     if actor:
         if len(actor) > _MAX_ACTOR_QUERY:
-            notices.append(f"actor search longer than {_MAX_ACTOR_QUERY} characters was cut")
+            # Translators: a link's actor search was too long; {n} is 100
+            notices.append(ngettext("actor search longer than {n} character was cut",
+                                    "actor search longer than {n} characters was cut",
+                                    _MAX_ACTOR_QUERY).format(n=number(_MAX_ACTOR_QUERY)))
         values["actor"] = actor[:_MAX_ACTOR_QUERY]
     for name in ("fatalities_min", "fatalities_max"):
         raw = text(_KEYS[name])
@@ -221,30 +230,42 @@ def from_query_params(params: dict[str, str | list[str]], admin1_codes: tuple[st
             if raw.isdigit() and int(raw) <= 1_000_000:
                 values[name] = int(raw)
             else:
-                notices.append(f"{_KEYS[name]}='{_short(raw)}' is not a whole number ≥ 0")
+                # Translators: {key} is a link parameter (fmin, fmax), {value} what it said
+                notices.append(_("{key}='{value}' is not a whole number ≥ 0").format(
+                    key=_KEYS[name], value=_short(raw)))
     raw = text("unknown")
     if raw:
         if raw in ("0", "1"):
             values["include_unknown_fatalities"] = raw == "1"
         else:
-            notices.append(f"unknown='{_short(raw)}' must be 0 or 1")
+            # Translators: {key} is the link parameter "unknown", {value} what it said
+            notices.append(_("{key}='{value}' must be 0 or 1").format(key="unknown",
+                                                                     value=_short(raw)))
     raw = text("prec")
     if "prec" in params:
         items = [s for s in raw.split(",") if s]
         good = tuple(sorted({int(s) for s in items if s in {str(k) for k in GEO_PRECISION}}))
         bad = [s for s in items if s not in {str(k) for k in GEO_PRECISION}]
         if bad:
-            notices.append(f"prec: ignored {', '.join(repr(_short(b)) for b in bad)}")
+            notices.append(_ignored("prec", bad))
         values["geo_precision"] = good
     f = Filter(**values)  # type: ignore[arg-type]
     if f.start and f.end and f.start > f.end:
-        notices.append("start is after end; both were ignored")
+        # Translators: start and end are the link's parameters: keep them as they are
+        notices.append(_("start is after end; both were ignored"))
         f = replace(f, start=None, end=None)
     if (f.fatalities_min is not None and f.fatalities_max is not None
             and f.fatalities_min > f.fatalities_max):
-        notices.append("fmin is above fmax; both were ignored")
+        # Translators: fmin and fmax are the link's parameters: keep them as they are
+        notices.append(_("fmin is above fmax; both were ignored"))
         f = replace(f, fatalities_min=None, fatalities_max=None)
     return f, notices
+
+
+def _ignored(key: str, bad: list[str]) -> str:
+    # Translators: {key} is a link parameter (type, gov, prec…), {values} the values dropped
+    return _("{key}: ignored {values}").format(key=key, values=", ".join(
+        repr(_short(b)) for b in bad))
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -255,36 +276,51 @@ def _short(text: str, limit: int = 40) -> str:
 
 def describe(f: Filter, admin1_names: dict[str, str] | None = None,
              admin2_names: dict[str, str] | None = None) -> str:
-    """The active filter in one line of plain text (shown on every page and in exports)."""
+    """The active filter in one line of plain text (shown on every page and in exports), in the
+    reader's language; the values the app owns (directions, types, regions) are translated,
+    place names and the actor search are shown as they are."""
+    def owned(values: tuple[str, ...]) -> str:
+        return ", ".join(_(v) for v in values)
+
     parts: list[str] = []
     if f.start or f.end:
-        parts.append(f"{f.start or '…'} to {f.end or '…'}")
+        # Translators: the filter's period; {start} and {end} are dates (YYYY-MM-DD) or "…"
+        parts.append(_("{start} to {end}").format(start=f.start or "…", end=f.end or "…"))
     if f.directions:
-        parts.append("direction: " + ", ".join(f.directions))
+        # Translators: the filter's directions of violence, a list of them follows
+        parts.append(_("direction: {values}").format(values=owned(f.directions)))
     if f.event_types:
-        parts.append("types: " + ", ".join(f.event_types))
+        parts.append(_("types: {values}").format(values=owned(f.event_types)))
     if f.sub_event_types:
-        parts.append("sub-types: " + ", ".join(f.sub_event_types))
+        parts.append(_("sub-types: {values}").format(values=owned(f.sub_event_types)))
     if f.actor:
-        parts.append(f"actor contains “{f.actor}”")
+        # Translators: the filter's actor search; {text} is what the reader typed
+        parts.append(_("actor contains “{text}”").format(text=f.actor))
     if f.admin1:
         names = admin1_names or {}
-        parts.append("governorates: " + ", ".join(names.get(c, c) for c in f.admin1))
+        parts.append(_("governorates: {values}").format(
+            values=", ".join(names.get(c, c) for c in f.admin1)))
     if f.regions:
-        parts.append("regions: " + ", ".join(f.regions))
+        parts.append(_("regions: {values}").format(values=owned(f.regions)))
     if f.jurisdictions:
-        parts.append("jurisdiction: " + ", ".join(f.jurisdictions))
+        parts.append(_("jurisdiction: {values}").format(values=owned(f.jurisdictions)))
     if f.admin2:
         names = admin2_names or {}
-        parts.append("districts: " + ", ".join(names.get(c, c) for c in f.admin2))
+        parts.append(_("districts: {values}").format(
+            values=", ".join(names.get(c, c) for c in f.admin2)))
     if f.fatalities_min is not None or f.fatalities_max is not None:
-        top = "…" if f.fatalities_max is None else f.fatalities_max
-        parts.append(f"fatalities {f.fatalities_min or 0}–{top}")
+        top = "…" if f.fatalities_max is None else localise_digits(str(f.fatalities_max))
+        # Translators: the filter's range of deaths per event, e.g. "fatalities 0–10" ({high}
+        # may be "…": no upper bound)
+        parts.append(_("fatalities {low}–{high}").format(
+            low=localise_digits(str(f.fatalities_min or 0)), high=top))
     if not f.include_unknown_fatalities:
-        parts.append("known fatalities only")
+        parts.append(_("known fatalities only"))
     if f.geo_precision:
-        parts.append("geo precision " + ", ".join(map(str, f.geo_precision)))
-    return "; ".join(parts) if parts else "no filter (all data)"
+        # Translators: the filter's place precision levels, e.g. "geo precision 1, 2"
+        parts.append(_("geo precision {levels}").format(
+            levels=localise_digits(", ".join(map(str, f.geo_precision)))))
+    return "; ".join(parts) if parts else _("no filter (all data)")
 
 
 def slug(f: Filter) -> str:

@@ -28,6 +28,12 @@ import pandas as pd
 
 LANGUAGES = {"en": "English", "ar": "العربية", "ckb": "کوردی"}
 RTL = frozenset({"ar", "ckb"})
+# The CLDR locale for numbers and dates: Iraqi Arabic names the months as Iraqi readers do
+# (آذار, not the Egyptian مارس; docs/glossary.md).
+BABEL_LOCALE = {"en": "en", "ar": "ar_IQ", "ckb": "ckb_IQ"}
+# CLDR spells December کانونی یەکەم but January کانوونی دووەم; Kurdish media write both with وو
+# (docs/glossary.md, open point 2).
+_MONTH_FIXES = {"ckb": (("کانونی یەکەم", "کانوونی یەکەم"),)}
 DEFAULT = "en"
 DOMAIN = "geo"
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
@@ -91,6 +97,13 @@ def use(lang: str, digits: str = "latn") -> Iterator[None]:
         _digits.reset(dtoken)
 
 
+def in_language(lang: str, function, *args, **kwargs):
+    """`function(*args, **kwargs)` in `lang`: for work Streamlit runs later, outside the script
+    run (a download built when clicked), which would otherwise read English."""
+    with use(lang):
+        return function(*args, **kwargs)
+
+
 def _(message: str) -> str:
     """`message` in the current language (itself when the catalog has no translation)."""
     return localise_digits(translations(_lang.get()).gettext(message))
@@ -111,6 +124,14 @@ def is_rtl(lang: str | None = None) -> bool:
     return (lang or _lang.get()) in RTL
 
 
+def isolate(text: object) -> str:
+    """Source text (a publisher, a place in Latin letters) set inside a right-to-left sentence
+    as a unit of its own (Unicode's first-strong isolate), so its brackets and punctuation do
+    not jump to the wrong side. Left-to-right pages get the text as it is."""
+    text = "" if text is None else str(text)
+    return f"\u2068{text}\u2069" if text and _lang.get() in RTL else text
+
+
 def localise_digits(text: str) -> str:
     """Arabic-Indic digits when the reader chose them (only in Arabic and Kurdish)."""
     if _digits.get() == "arab" and _lang.get() in RTL:
@@ -124,7 +145,9 @@ def number(value: float | int, decimals: int = 0) -> str:
 
     lang = _lang.get()
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=lang, numbering_system=_numbering(lang))
+    # Babel's numbering system changes the separators only: the digits are swapped after
+    return localise_digits(format_decimal(value, format=pattern, locale=BABEL_LOCALE[lang],
+                                          numbering_system=_numbering(lang)))
 
 
 def percent(value: float, decimals: int = 0) -> str:
@@ -132,7 +155,8 @@ def percent(value: float, decimals: int = 0) -> str:
 
     lang = _lang.get()
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
-    return format_percent(value, format=pattern, locale=lang, numbering_system=_numbering(lang))
+    return localise_digits(format_percent(value, format=pattern, locale=BABEL_LOCALE[lang],
+                                          numbering_system=_numbering(lang)))
 
 
 def _numbering(lang: str) -> str:
@@ -140,10 +164,13 @@ def _numbering(lang: str) -> str:
 
 
 def day(value: date | datetime | pd.Timestamp, fmt: str = "d MMM y") -> str:
-    """A date with the locale's month names ("14 Mar 2026", "14 مارس 2026", "14 ئازار 2026")."""
+    """A date with the locale's month names ("14 Mar 2026", "14 آذار 2026", "14 ئازار 2026")."""
     from babel.dates import format_date
 
-    return localise_digits(format_date(pd.Timestamp(value).date(), fmt, locale=_lang.get()))
+    text = format_date(pd.Timestamp(value).date(), fmt, locale=BABEL_LOCALE[_lang.get()])
+    for wrong, right in _MONTH_FIXES.get(_lang.get(), ()):
+        text = text.replace(wrong, right)
+    return localise_digits(text)
 
 
 def month(value: date | datetime | pd.Timestamp) -> str:
@@ -165,20 +192,3 @@ def language_from(param: str | None, browser_locale: str | None) -> tuple[str, s
             return base, None
     return DEFAULT, None
 
-
-def vocabulary() -> list[str]:
-    """The values the app owns and shows (event types, directions, actor families, precision
-    and region names, quick ranges): translated like interface text, though they are data
-    values in the code and the URL. Source text (actor names, notes, titles) is not here."""
-    from geo.app.actors import FAMILY_ORDER
-    from geo.app.direction import DIRECTIONS
-    from geo.app.filters import QUICK_RANGES, REGION_CHOICES
-    from geo.data import schemas
-
-    values = [*schemas.EVENT_TYPES, *schemas.SUB_EVENT_TYPES, *DIRECTIONS, *FAMILY_ORDER,
-              *schemas.TIME_PRECISION.values(), *schemas.GEO_PRECISION.values(),
-              *schemas.JURISDICTIONS, *REGION_CHOICES, schemas.INVALID_COORDINATES,
-              *schemas.ATTRIBUTIONS.values(), *QUICK_RANGES, *schemas.QUALIFIERS,
-              *schemas.MILESTONE_KINDS, *schemas.SITE_KINDS, *schemas.PLACE_KINDS,
-              *schemas.MILESTONE_AREAS]
-    return list(dict.fromkeys(str(v) for v in values))

@@ -30,6 +30,7 @@ from geo.app.dataset import imported_coverage as _imported_coverage
 from geo.app.dataset import joined_imports as _joined_imports
 from geo.app.direction import DIRECTIONS
 from geo.app.filters import LAYERS, Filter
+from geo.app.i18n import N_, _, day, ngettext, number
 from geo.data.export import export_frame, to_csv_text
 from geo.data.schemas import (
     ATTRIBUTIONS,
@@ -45,14 +46,20 @@ from geo.sources import disputed
 from geo.spatial import installed, lod
 from geo.spatial.boundaries import BOUNDARY_CAVEAT
 
+# The map layers' checkboxes (shown with `_()`).
 LAYER_LABELS = {
-    "boundaries": "Governorate boundaries", "regions": "Kurdistan Region / federal Iraq line",
-    "choropleth": "Choropleth (metric below)", "events": "Events (colour = direction, size = deaths)",
-    "density": "Event density (heat)", "sites": "Foreign-force sites",
-    "rings": "Rings around sites (attack ranges)", "labels": "Governorate labels",
-    "basemap": "OpenStreetMap basemap (online only)",
-    "disputed": "Disputed territories (Article 140 districts)",
-    "alerts": "Surge alerts (last 4 weeks against the year before)",
+    "boundaries": N_("Governorate boundaries"),
+    "regions": N_("Kurdistan Region / federal Iraq line"),
+    # Translators: a map layer: governorates coloured by the metric chosen below the map
+    "choropleth": N_("Choropleth (metric below)"),
+    "events": N_("Events (colour = direction, size = deaths)"),
+    "density": N_("Event density (heat)"),
+    "sites": N_("Foreign-force sites"),
+    "rings": N_("Rings around sites (attack ranges)"),
+    "labels": N_("Governorate labels"),
+    "basemap": N_("OpenStreetMap basemap (online only)"),
+    "disputed": N_("Disputed territories (Article 140 districts)"),
+    "alerts": N_("Surge alerts (last 4 weeks against the year before)"),
 }
 
 
@@ -65,7 +72,9 @@ def store_version(store: Path | None = None) -> float:
 def get_data() -> Data:
     """The shared data, plus what this browser session imported on a read-only copy."""
     _leave_legacy_pages_mode()
-    shared = _load_data(store_version(), boundary_version())
+    # shown only when the load takes over half a second (a cache miss), in the reader's language
+    with st.spinner(_("Loading data…")):
+        shared = _load_data(store_version(), boundary_version())
     private = st.session_state.get(_PRIVATE_STORE)
     if not private:
         return shared
@@ -95,12 +104,16 @@ def import_store() -> Path | None:
 def import_notice() -> None:
     """Say where an import or a saved draft goes, before the user makes one."""
     if writes_allowed():
-        st.caption("Imports go into the shared event store: everyone using this copy sees them.")
+        st.caption(_("Imports go into the shared event store: everyone using this copy sees "
+                     "them."))
     else:
-        st.info("This copy is shared, so what you import or save stays in **your browser session "
-                "only**: nobody else sees it, and it is gone when the session ends. Download "
-                "what you need from the Data page. (The operator can allow imports into the "
-                "shared store with GEO_ALLOW_WRITE=1; see docs/security.md.)", icon="🔒")
+        # Translators: GEO_ALLOW_WRITE=1 and docs/security.md are a setting and a file: keep
+        # them as they are
+        st.info(_("This copy is shared, so what you import or save stays in **your browser "
+                  "session only**: nobody else sees it, and it is gone when the session ends. "
+                  "Download what you need from the Data page. (The operator can allow imports "
+                  "into the shared store with GEO_ALLOW_WRITE=1; see docs/security.md.)"),
+                icon="🔒")
 
 
 def boundary_version() -> str:
@@ -148,7 +161,7 @@ def _leave_legacy_pages_mode() -> None:
             st.rerun()
 
 
-@st.cache_resource(show_spinner="Loading data…", max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)  # the spinner is `get_data`'s
 def _load_data(version: float, boundaries: str = "") -> Data:
     """One load per store version and boundary set (`geo.app.dataset.load_data`).
 
@@ -173,6 +186,9 @@ RTL_CSS = """<style>
   direction: rtl; text-align: right; }
 /* charts and maps keep time and space running left to right, as Arabic news graphics do */
 [data-testid="stPlotlyChart"], [data-testid="stSlider"] [data-baseweb="slider"] {
+  direction: ltr; }
+/* ISO dates read left to right in every language (2026-03-14, not 14-03-2026 mirrored) */
+[data-testid="stDateInputField"], [data-testid="stSlider"] [data-testid="stSliderTickBar"] {
   direction: ltr; }
 </style>"""
 
@@ -236,9 +252,13 @@ def _seed_from_url(data: Data) -> None:
         return
     st.session_state["_seeded"] = True
     params = {k: st.query_params.get_all(k) for k in st.query_params}
-    f, notices = filters.from_query_params(params, tuple(data.admin1["admin1_code"]), tuple(
-        data.admin2["admin2_code"].astype(str)) if data.admin2 is not None else ())
+    # the language is not a filter: `lang` and `digits` are read by `language()`
+    seeded = ({k: v for k, v in params.items() if k not in ("lang", "digits")},
+              tuple(data.admin1["admin1_code"]),
+              tuple(data.admin2["admin2_code"].astype(str)) if data.admin2 is not None else ())
+    f, notices = filters.from_query_params(*seeded)
     st.session_state["_url_notices"] = notices
+    st.session_state["_url_params"] = seeded
     lo, hi = _date_bounds(data)
     start = min(max(f.start or lo, lo), hi)
     end = max(min(f.end or hi, hi), start)
@@ -285,15 +305,18 @@ def _dates_from_quick(lo: date, hi: date) -> None:
 def date_filter(sb, lo: date, hi: date) -> tuple[date, date]:
     """The period: a slider for the sweep, two date boxes for exact days (the slider moves ~11
     days per pixel over seven years), and quick ranges. All three stay in step."""
-    sb.slider("Date range", min_value=lo, max_value=hi, key="f_dates", format="YYYY-MM-DD",
+    sb.slider(_("Date range"), min_value=lo, max_value=hi, key="f_dates", format="YYYY-MM-DD",
               on_change=_dates_from_slider)
     # One box a row: side by side the sidebar cut the dates off.
-    sb.date_input("From", min_value=lo, max_value=hi, key="f_from", format="YYYY-MM-DD",
+    # Translators: the first day of the filter's period (a date box)
+    sb.date_input(_("From"), min_value=lo, max_value=hi, key="f_from", format="YYYY-MM-DD",
                   on_change=_dates_from_boxes, args=(lo, hi))
-    sb.date_input("To", min_value=lo, max_value=hi, key="f_to", format="YYYY-MM-DD",
+    # Translators: the last day of the filter's period (a date box)
+    sb.date_input(_("To"), min_value=lo, max_value=hi, key="f_to", format="YYYY-MM-DD",
                   on_change=_dates_from_boxes, args=(lo, hi))
-    sb.pills("Quick range", filters.QUICK_RANGES, key="f_quick", on_change=_dates_from_quick,
-             args=(lo, hi), label_visibility="collapsed")
+    # the quick ranges stay English values (the session state); the buttons show them translated
+    sb.pills(_("Quick range"), filters.QUICK_RANGES, key="f_quick", format_func=_,
+             on_change=_dates_from_quick, args=(lo, hi), label_visibility="collapsed")
     return st.session_state["f_dates"]
 
 
@@ -302,43 +325,58 @@ def sidebar_filter(data: Data) -> Filter:
     _seed_from_url(data)
     lo, hi = _date_bounds(data)
     sb = st.sidebar
-    sb.header("Filter")
+    sb.header(_("Filter"))
     start, end = date_filter(sb, lo, hi)
-    dirs = sb.multiselect("Direction of violence", list(DIRECTIONS), key="f_dir",
-                          placeholder="All directions",
-                          help="Who did what to whom, derived from the actors and the target "
-                               "(rules in data/README.md).")
-    types = sb.multiselect("Event type", list(EVENT_TYPES), key="f_types", placeholder="All types")
+    # The choices are the data's own values (English, as in the URL); `format_func=_` shows
+    # them in the reader's language.
+    dirs = sb.multiselect(_("Direction of violence"), list(DIRECTIONS), key="f_dir",
+                          format_func=_, placeholder=_("All directions"),
+                          help=_("Who did what to whom, derived from the actors and the target "
+                                 "(rules in data/README.md)."))
+    # Translators: ACLED's event types (Battles, Protests…)
+    types = sb.multiselect(_("Event type"), list(EVENT_TYPES), key="f_types", format_func=_,
+                           placeholder=_("All types"))
     sub_choices = [s for t in (types or EVENT_TYPES) for s in EVENT_TYPES[t]]
     st.session_state["f_subtypes"] = [s for s in st.session_state.get("f_subtypes", [])
                                       if s in sub_choices]
-    subs = sb.multiselect("Sub-type", sub_choices, key="f_subtypes", placeholder="All sub-types")
-    actor = sb.text_input("Actor contains", key="f_actor", max_chars=100,
-                          placeholder="e.g. Kataib Hezbollah")
-    names = data.admin1_names
-    admin1 = sb.multiselect("Governorate", list(names), key="f_admin1",
-                            format_func=lambda c: names.get(c, c), placeholder="All governorates")
-    regions = sb.multiselect("Region", list(filters.REGION_CHOICES), key="f_regions",
-                             placeholder="Whole country")
+    # Translators: ACLED's sub-event types (Air/drone strike, Shelling/artillery/missile attack…)
+    subs = sb.multiselect(_("Sub-type"), sub_choices, key="f_subtypes", format_func=_,
+                          placeholder=_("All sub-types"))
+    # Translators: a search in the names of the actors (armed groups, forces)
+    actor = sb.text_input(_("Actor contains"), key="f_actor", max_chars=100,
+                          placeholder=_("e.g. Kataib Hezbollah"))
+    names = admin1_names(data)
+    admin1 = sb.multiselect(_("Governorate"), list(names), key="f_admin1",
+                            format_func=lambda c: names.get(c, c),
+                            placeholder=_("All governorates"))
+    regions = sb.multiselect(_("Region"), list(filters.REGION_CHOICES), key="f_regions",
+                             format_func=_, placeholder=_("Whole country"))
     jur = st.session_state.get("f_jur", [])
     districts = st.session_state.get("f_admin2", [])
     if data.admin2 is not None:  # the columns exist only with an installed district set
         labels = district_labels(data)
-        districts = sb.multiselect("District", list(labels), key="f_admin2",
+        districts = sb.multiselect(_("District"), list(labels), key="f_admin2",
                                    format_func=lambda c: labels.get(c, c),
-                                   placeholder="All districts")
-        jur = sb.multiselect("Jurisdiction", list(JURISDICTIONS), key="f_jur",
-                             placeholder="Any (incl. disputed territories)",
-                             help="Kurdistan Region, federal Iraq, or the districts disputed "
-                                  "between them under Article 140 (UNAMI 2009; data/README.md).")
+                                   placeholder=_("All districts"))
+        jur = sb.multiselect(_("Jurisdiction"), list(JURISDICTIONS), key="f_jur", format_func=_,
+                             placeholder=_("Any (incl. disputed territories)"),
+                             help=_("Kurdistan Region, federal Iraq, or the districts disputed "
+                                    "between them under Article 140 (UNAMI 2009; "
+                                    "data/README.md)."))
     top = _fat_max(data)
-    fmin, fmax = sb.slider("Fatalities", 0, top, key="f_fat")
-    unknown = sb.checkbox("Include events with unknown fatalities", key="f_unknown")
-    prec = sb.multiselect("Geo precision", list(GEO_PRECISION), key="f_prec",
-                          format_func=lambda p: f"{p} · {GEO_PRECISION[p]}", placeholder="Any")
-    with sb.expander("Map layers", expanded=False):
+    # Translators: the filter's range of deaths per event (a slider)
+    fmin, fmax = sb.slider(_("Fatalities"), 0, top, key="f_fat")
+    unknown = sb.checkbox(_("Include events with unknown fatalities"), key="f_unknown")
+    # Translators: how exactly an event's place is known: 1 exact site or town, 2 near the
+    # named place, 3 larger area only
+    prec = sb.multiselect(_("Geo precision"), list(GEO_PRECISION), key="f_prec",
+                          format_func=lambda p: f"{number(p)} · {_(GEO_PRECISION[p])}",
+                          # Translators: the placeholder of the geo precision filter: no
+                          # precision chosen, any passes
+                          placeholder=_("Any"))
+    with sb.expander(_("Map layers"), expanded=False):
         layers = tuple(layer for layer in LAYERS
-                       if st.checkbox(LAYER_LABELS[layer], key=f"layer_{layer}"))
+                       if st.checkbox(_(LAYER_LABELS[layer]), key=f"layer_{layer}"))
     f = Filter(
         start=None if start == lo else start, end=None if end == hi else end,
         directions=tuple(dirs), event_types=tuple(types), sub_event_types=tuple(subs),
@@ -348,7 +386,7 @@ def sidebar_filter(data: Data) -> Filter:
         fatalities_min=fmin or None, fatalities_max=None if fmax == top else fmax,
         include_unknown_fatalities=unknown, geo_precision=tuple(sorted(prec)), layers=layers,
     )
-    if sb.button("Reset filter", width="stretch"):
+    if sb.button(_("Reset filter"), width="stretch"):
         for key in (*_WIDGET_KEYS, *(f"layer_{x}" for x in LAYERS), "_seeded"):
             st.session_state.pop(key, None)
         st.query_params.clear()
@@ -431,42 +469,64 @@ def record_of(data: Data, event_id: object) -> pd.Series | None:
 # What a reader sees above each column: the data keeps its schema names (exports, the CLI and
 # the URL use them), the screen says what they mean.
 COLUMN_LABELS = {
-    "event_id": "Event id", "event_date": "Date", "direction": "What happened",
-    "event_type": "Event type", "sub_event_type": "Sub-type", "actor1": "Who acted",
-    "actor2": "Against whom", "target": "Target", "location": "Place",
-    "admin1_code": "Governorate code", "admin1_name": "Governorate", "region": "Region",
-    "fatalities": "Deaths", "fatalities_qualifier": "Toll is", "fatalities_low": "Deaths (low)",
-    "fatalities_high": "Deaths (high)", "fatalities_group": "Shared toll group",
-    "partisan": "Partisan source", "notes": "Notes", "source_url": "Source",
-    "source_publisher": "Publisher", "source_date": "Published", "source_title": "Headline",
-    "time_precision": "Date precision", "geo_precision": "Place precision",
-    "coord_source": "Position from", "latitude": "Latitude", "longitude": "Longitude",
-    "source_admin1": "Governorate (per source)", "attack_on_foreign_forces": "Attack on US/coalition",
-    "area_km2": "Area (km²)", "events": "Events", "unknown_toll": "Events with unknown toll",
-    "attacks_on_foreign_forces": "Attacks on US/coalition", "sites": "Foreign-force sites",
-    "events_per_site": "Events per site", "events_per_10k_km2": "Events per 10,000 km²",
-    "as_of_date": "As of", "force": "Force", "personnel": "Personnel",
-    "personnel_qualifier": "Figure is", "status_kind": "Reported or planned", "status": "Status",
-    "phase": "Phase", "area": "Area", "start_date": "From", "end_date": "Until",
-    "description": "What", "date": "Date", "kind": "Kind", "title": "Title",
-    "site_id": "Site id", "site_name": "Site", "name": "Name", "reported_status": "Reported status",
-    "reported_as_of": "Reported as of", "planned_status": "Planned status",
-    "planned_by": "Planned by", "source": "Citation", "coord_issue": "Position issue",
-    "attribution": "Governorate from", "inter1": "Actor 1 type", "inter2": "Actor 2 type",
-    "import_note": "Import note", "dataset": "Dataset", "parent": "Governorate",
-    "admin2_code": "District code", "admin2_name": "District", "jurisdiction": "Jurisdiction",
-    "actor1_family": "Who acted (side)", "actor2_family": "Against whom (side)",
-    "origin": "From dataset", "duplicate_of": "Repeats the record counted",
-    "also_reported_by": "Also reported by",
+    "event_id": N_("Event id"), "event_date": N_("Date"), "direction": N_("What happened"),
+    "event_type": N_("Event type"), "sub_event_type": N_("Sub-type"), "actor1": N_("Who acted"),
+    "actor2": N_("Against whom"), "target": N_("Target"), "location": N_("Place"),
+    "admin1_code": N_("Governorate code"), "admin1_name": N_("Governorate"), "region": N_("Region"),
+    "fatalities": N_("Deaths"), "fatalities_qualifier": N_("Toll is"),
+    "fatalities_low": N_("Deaths (low)"), "fatalities_high": N_("Deaths (high)"),
+    "fatalities_group": N_("Shared toll group"), "partisan": N_("Partisan source"),
+    "notes": N_("Notes"), "source_url": N_("Source"), "source_publisher": N_("Publisher"),
+    "source_date": N_("Published"), "source_title": N_("Headline"),
+    "time_precision": N_("Date precision"), "geo_precision": N_("Place precision"),
+    "coord_source": N_("Position from"), "latitude": N_("Latitude"), "longitude": N_("Longitude"),
+    "source_admin1": N_("Governorate (per source)"),
+    "attack_on_foreign_forces": N_("Attack on US/coalition"), "area_km2": N_("Area (km²)"),
+    "events": N_("Events"), "unknown_toll": N_("Events with unknown toll"),
+    "attacks_on_foreign_forces": N_("Attacks on US/coalition"), "sites": N_("Foreign-force sites"),
+    "events_per_site": N_("Events per site"), "events_per_10k_km2": N_("Events per 10,000 km²"),
+    "as_of_date": N_("As of"), "force": N_("Force"), "personnel": N_("Personnel"),
+    "personnel_qualifier": N_("Figure is"), "status_kind": N_("Reported or planned"),
+    "status": N_("Status"), "phase": N_("Phase"), "area": N_("Area"), "start_date": N_("From"),
+    "end_date": N_("Until"), "description": N_("What"), "date": N_("Date"), "kind": N_("Kind"),
+    "title": N_("Title"), "site_id": N_("Site id"), "site_name": N_("Site"), "name": N_("Name"),
+    "reported_status": N_("Reported status"), "reported_as_of": N_("Reported as of"),
+    "planned_status": N_("Planned status"), "planned_by": N_("Planned by"),
+    "source": N_("Citation"), "coord_issue": N_("Position issue"),
+    "attribution": N_("Governorate from"), "inter1": N_("Actor 1 type"),
+    "inter2": N_("Actor 2 type"), "import_note": N_("Import note"), "dataset": N_("Dataset"),
+    "parent": N_("Governorate"), "admin2_code": N_("District code"), "admin2_name": N_("District"),
+    "jurisdiction": N_("Jurisdiction"), "actor1_family": N_("Who acted (side)"),
+    "actor2_family": N_("Against whom (side)"), "origin": N_("From dataset"),
+    "duplicate_of": N_("Repeats the record counted"), "also_reported_by": N_("Also reported by"),
+    # the site exposure table's (`geo.app.exposure`): the words the headers had before they
+    # were listed here
+    "period_start": N_("Period start"), "period_end": N_("Period end"), "days": N_("Days"),
+    "radius_km": N_("Radius km"), "attacks": N_("Attacks"),
+    "attacks_per_30d": N_("Attacks per 30d"),
+    "rate_ratio_vs_previous": N_("Rate ratio vs previous"), "ci_low": N_("Ci low"),
+    "ci_high": N_("Ci high"), "note": N_("Note"),
 }
 _HELP = {
-    "fatalities": "Blank = no source gives a figure (never counted as 0)",
-    "partisan": "Only a party to the fighting, or an outlet aligned with one, gives this figure",
-    "unknown_toll": "Events whose toll no source gives: not counted in Deaths",
-    "geo_precision": "; ".join(f"{k} = {v}" for k, v in GEO_PRECISION.items()),
-    "time_precision": "; ".join(f"{k} = {v}" for k, v in TIME_PRECISION.items()),
-    "attribution": "; ".join(f"{k}: {v}" for k, v in ATTRIBUTIONS.items()),
+    # Translators: the help of the Deaths column
+    "fatalities": N_("Blank = no source gives a figure (never counted as 0)"),
+    "partisan": N_("Only a party to the fighting, or an outlet aligned with one, gives this figure"),
+    "unknown_toll": N_("Events whose toll no source gives: not counted in Deaths"),
 }
+
+
+def _help(col: str) -> str | None:
+    """A column's help in the reader's language: the codes of the precision and attribution
+    columns with their meanings (the codes and attribution values stay as the data has them)."""
+    if col == "geo_precision":
+        return "; ".join(f"{k} = {_(v)}" for k, v in GEO_PRECISION.items())
+    if col == "time_precision":
+        return "; ".join(f"{k} = {_(v)}" for k, v in TIME_PRECISION.items())
+    if col == "attribution":
+        return "; ".join(f"{k}: {_(v)}" for k, v in ATTRIBUTIONS.items())
+    return _(_HELP[col]) if col in _HELP else None
+
+
 _DATES = {"event_date", "source_date", "as_of_date", "start_date", "end_date", "date",
           "reported_as_of", "planned_by"}
 _WIDE = {"notes", "description", "source_title", "title"}
@@ -476,12 +536,13 @@ def column_config(columns: list[str]) -> dict[str, object]:
     """Readable headers for `columns`: dates as dates, counts as integers, URLs as links."""
     config: dict[str, object] = {}
     for col in columns:
-        label, tip = COLUMN_LABELS.get(col, col.replace("_", " ").capitalize()), _HELP.get(col)
+        label = _(COLUMN_LABELS[col]) if col in COLUMN_LABELS else col.replace("_", " ").capitalize()
+        tip = _help(col)
         if col in _DATES:
             config[col] = st.column_config.DateColumn(label, format="YYYY-MM-DD", help=tip)
         elif col == "source_url":
             config[col] = st.column_config.LinkColumn(
-                label, display_text=r"https?://(?:www\.)?([^/]+)", help="Opens the source")
+                label, display_text=r"https?://(?:www\.)?([^/]+)", help=_("Opens the source"))
         elif col in ("fatalities", "events", "unknown_toll", "attacks_on_foreign_forces",
                      "sites", "personnel", "fatalities_low", "fatalities_high"):
             config[col] = st.column_config.NumberColumn(label, format="%d", help=tip)
@@ -507,8 +568,11 @@ def table(frame: pd.DataFrame, key: str, columns: list[str] | None = None,
     `fold` (what the table holds), the table is `folded` ("Table: … (n rows)", state
     `<key>_open`): pages whose tables back up a chart fold them."""
     if fold is not None:
-        rows = f"{len(frame):,} row{'' if len(frame) == 1 else 's'}"
-        with folded(f"Table: {fold} ({rows})", f"{key}_open") as is_open:
+        rows = ngettext("{n} row", "{n} rows", len(frame)).format(n=number(len(frame)))
+        # Translators: the title of a folded table: {what} says what it holds ("every troop
+        # figure with its source"), {rows} is "12 rows"
+        with folded(_("Table: {what} ({rows})").format(what=fold, rows=rows),
+                    f"{key}_open") as is_open:
             return table(frame, key, columns, newest_first, **kwargs) if is_open else None
     cols = [c for c in (columns or list(frame.columns)) if c in frame.columns]
     shown = frame
@@ -530,13 +594,17 @@ def event_record(record: pd.Series, key: str) -> None:
     as a link when it is an http(s) address."""
     values = [v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else ("" if pd.isna(v) else str(v))
               for v in record]
-    fields = [COLUMN_LABELS.get(c, c) for c in record.index]
+    fields = [_(COLUMN_LABELS[c]) if c in COLUMN_LABELS else c for c in record.index]
     detail = pd.DataFrame({"field": fields, "value": values})
+    # the frame keeps its column names; the headers are shown in the reader's language
     st.dataframe(detail, hide_index=True, key=key,
+                 # Translators: the headers of one event's record: each field's name, its value
+                 column_config={"field": st.column_config.TextColumn(_("field")),
+                                "value": st.column_config.TextColumn(_("value"))},
                  height=35 * (len(detail) + 1) + 3)  # every field at once, no inner scrolling
     url = http_links(pd.Series([record["source_url"]])).iloc[0]
     if not pd.isna(url):  # the table above shows any other address as text
-        st.link_button("Open the source", url)
+        st.link_button(_("Open the source"), url)
 
 
 # ---------------------------------------------------------------- text and links from data
@@ -564,10 +632,16 @@ def feed_labels(latest: pd.DataFrame) -> pd.Series:
     """One line per event of a feed (`aggregate.feed`): date · what happened · where · toll, as
     plain text (a blank toll reads "toll unknown", never 0)."""
     deaths = pd.to_numeric(latest["fatalities"], errors="coerce").astype(float)
-    toll = deaths.map("{:,.0f}".format).astype(str) + np.where(deaths == 1, " death", " deaths")
+    # Translators: an event's toll in the list of the newest events
+    toll = deaths.map(lambda x: ngettext("{n} death", "{n} deaths", int(x)).format(n=number(x))
+                      if pd.notna(x) else "").astype(str)
+    # the direction names are the app's own: shown translated
+    what = latest["direction"].astype(str).map(_)
     return (latest["event_date"].dt.strftime("%Y-%m-%d").astype(str) + " · "
-            + latest["direction"].astype(str) + " · " + latest["location"].astype(str) + " · "
-            + toll.where(deaths.notna(), "toll unknown"))
+            + what + " · " + latest["location"].astype(str) + " · "
+            # Translators: an event's toll in the list of the newest events, when no source
+            # gives a figure
+            + toll.where(deaths.notna(), _("toll unknown")))
 
 
 def event_feed(latest: pd.DataFrame, key: str, height: int = 470) -> None:
@@ -575,14 +649,16 @@ def event_feed(latest: pd.DataFrame, key: str, height: int = 470) -> None:
     (`SELECTED_EVENT`, as a click on the map does). Text, not a data grid: the grid's code
     costs a first visit more than the map does (docs/bench_ui.md)."""
     if latest.empty:
-        st.caption("No event matches the filter.")
+        st.caption(_("No event matches the filter."))
         return
     labels = feed_labels(latest)
     with st.container(height=height):
         st.markdown("\n".join("- " + md_escape_all(labels)))
     names = dict(zip(latest["event_id"], labels, strict=True))
-    st.selectbox("Read one", list(names), index=None, key=key, format_func=names.get,
-                 placeholder="Pick an event to read its record", on_change=_pick_event, args=(key,))
+    # Translators: a picker under the list of the newest events: read one event's record
+    st.selectbox(_("Read one"), list(names), index=None, key=key, format_func=names.get,
+                 placeholder=_("Pick an event to read its record"), on_change=_pick_event,
+                 args=(key,))
 
 
 def _pick_event(key: str) -> None:
@@ -625,30 +701,58 @@ def events_coverage(data: Data) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     return (rows["first"].min(), rows["last"].max()) if len(rows) else None
 
 
-NEEDS_DISTRICTS = ("The disputed territories and the jurisdiction filter need district boundaries: "
-                   "install a set with them, e.g. OCHA's COD-AB (`geo boundaries install "
-                   "irq_adm_cso_20190603_SHP.zip`, see README). Nothing is shown for them until "
-                   "then.")
+# Translators: the command in backquotes is typed as it is: keep it unchanged
+NEEDS_DISTRICTS = N_("The disputed territories and the jurisdiction filter need district "
+                     "boundaries: install a set with them, e.g. OCHA's COD-AB (`geo boundaries "
+                     "install irq_adm_cso_20190603_SHP.zip`, see README). Nothing is shown for "
+                     "them until then.")
 
 
 def page_header(title: str, data: Data, f: Filter, shown: int | None = None) -> None:
     """Title plus the data's coverage dates and the active filter, on every page."""
     st.title(title)
-    count = f" · {shown} of {len(data.events)} events shown" if shown is not None else ""
+    parts = [coverage_text(data.coverage)]
     if shown is not None and data.repeats is not None and len(data.repeats):
-        count = (f" · {len(data.repeats):,} records that repeat another dataset's event not "
-                 f"counted again{count}")
+        repeats = len(data.repeats)
+        # Translators: in every page's header: records of one dataset (ACLED, UCDP, the
+        # curated table) that describe an event another one holds, counted once
+        parts.append(ngettext("{n} record that repeats another dataset's event not counted again",
+                              "{n} records that repeat another dataset's event not counted again",
+                              repeats).format(n=number(repeats)))
+    if shown is not None:
+        total = len(data.events)
+        # Translators: in every page's header: {shown} events pass the filter out of {total}
+        # (the plural form follows {total})
+        parts.append(ngettext("{shown} of {total} event shown", "{shown} of {total} events shown",
+                              total).format(shown=i18n.localise_digits(str(shown)),
+                                            total=i18n.localise_digits(str(total))))
+    # Translators: in every page's header; {filter} is the active filter in words
+    parts.append(_("Filter: {filter}").format(
+        filter=filters.describe(f, admin1_names(data), district_labels(data))))
     # md_escape: the filter holds whatever a shared link's ?actor= said
-    st.caption(md_escape(f"{coverage_text(data.coverage)}{count} · Filter: "
-                         f"{filters.describe(f, data.admin1_names, district_labels(data))}"))
+    st.caption(md_escape(" · ".join(parts)))
     lang_notice = st.session_state.get("_lang_notice")
-    for notice in [*st.session_state.get("_url_notices", []), *([lang_notice] if lang_notice else [])]:
-        st.warning(f"Link parameter ignored: {md_escape(notice)}", icon="⚠️")
+    for notice in [*url_notices(data), *([lang_notice] if lang_notice else [])]:
+        # Translators: a warning on top of a page: a value of the link (URL) was not used;
+        # {notice} says which and why
+        st.warning(_("Link parameter ignored: {notice}").format(notice=md_escape(notice)),
+                   icon="⚠️")
     if (f.jurisdictions or "disputed" in f.layers) and data.admin2 is None:
-        st.info(NEEDS_DISTRICTS, icon="🗺️")
+        st.info(_(NEEDS_DISTRICTS), icon="🗺️")
     if data.boundary_error:
-        st.warning(f"Custom boundaries not used: {md_escape(data.boundary_error)}. Showing the "
-                   "embedded governorates.")
+        # Translators: {error} says why the boundaries the operator installed could not be used
+        st.warning(_("Custom boundaries not used: {error}. Showing the embedded "
+                     "governorates.").format(error=md_escape(data.boundary_error)))
+
+
+def url_notices(data: Data) -> list[str]:
+    """What the link the session opened with said that could not be used, in the reader's
+    language: read again from the link's parameters as they were at the first run (the URL
+    has been rewritten since), so a language change also changes the notices."""
+    seeded = st.session_state.get("_url_params")
+    if seeded is None:
+        return list(st.session_state.get("_url_notices", []))
+    return filters.from_query_params(*seeded)[1]
 
 
 PHONE_WIDTH = 360  # px of map on a phone held upright (390 px screen less the page margins)
@@ -766,7 +870,14 @@ def lod_note(fig: go.Figure, n_events: int) -> str | None:
     crowded events into circles with counts (`figures.cluster_style`)."""
     sizes = [t.meta["cell_deg"] for t in fig.data if isinstance(t.meta, dict) and "cell_deg" in t.meta]
     if sizes:
-        return lod.describe(n_events, sizes[0])
+        # Translators: {size} is a grid cell's side in degrees, {km} about how many km that is,
+        # {limit} the most events the map draws one by one
+        return ngettext("{n} event is drawn as {size}° grid cells (about {km} km across); "
+                        "filter to {limit} or fewer to see individual events.",
+                        "{n} events are drawn as {size}° grid cells (about {km} km across); "
+                        "filter to {limit} or fewer to see individual events.", n_events).format(
+            n=i18n.number(n_events), size=i18n.localise_digits(f"{sizes[0]:g}"),
+            km=i18n.number(sizes[0] * lod.KM_PER_DEGREE), limit=i18n.number(lod.POINT_LIMIT))
     grouped = any(t.type == "scattermap" and t.cluster.enabled for t in fig.data)
     return figures.cluster_note(n_events) if grouped else None
 
@@ -779,11 +890,21 @@ def story(events: pd.DataFrame, data: Data, f: Filter) -> None:
     st.markdown(md_escape(" ".join(said)))
     phases = narrative.transition_status(data.transition)
     for column, phase in zip(st.columns(len(phases) or 1), phases, strict=False):
-        deadline = f"deadline {phase.deadline:%d %b %Y}" if phase.deadline is not None else \
-            "no deadline stated"
+        if phase.deadline is not None:
+            # Translators: a transition phase's card: the date its plan set for the end
+            deadline = _("deadline {date}").format(date=day(phase.deadline, "dd MMM y"))
+        else:
+            # Translators: a transition phase's card: its plan gives no end date
+            deadline = _("no deadline stated")
+        # Translators: the title of a transition phase's card: {phase} is 1 or 2, {area} where
+        # the phase applies (Federal Iraq, Kurdistan Region)
+        title = _("Phase {phase} · {area}").format(phase=number(phase.phase), area=_(phase.area))
         with column.container(border=True, key=f"phase_{phase.phase}"):
-            st.markdown(f"**Phase {phase.phase} · {md_escape(phase.area)}** — {deadline}")
-            st.caption(md_escape(f"{phase.outcome} (source: {phase.source_publisher})"))
+            st.markdown(f"**{md_escape(title)}** — {md_escape(deadline)}")
+            # Translators: under a transition phase's card: {outcome} what was last reported
+            # ("reported complete on 18 Jan 2026"), {publisher} the outlet that reported it
+            st.caption(md_escape(_("{outcome} (source: {publisher})").format(
+                outcome=phase.outcome, publisher=i18n.isolate(phase.source_publisher))))
 
 
 def surge_alerts(data: Data, f: Filter, districts: bool = False) -> pd.DataFrame:
@@ -819,27 +940,59 @@ def flagged_areas(data: Data, table: pd.DataFrame, districts: bool = False) -> g
     return polys[["admin1_code", "admin1_name", "geometry"]].merge(flagged, on="admin1_code")
 
 
+def admin1_names(data: Data) -> dict[str, str]:
+    """Governorate code -> name in the reader's language (the boundary set's Arabic or Kurdish
+    name; English where a set has none), for what the page writes. Filters, URLs and downloads
+    keep the codes and English names."""
+    english = data.admin1["admin1_name"].astype(str)
+    lang = i18n.current()
+    if lang in figures.LOCAL_NAME_COLUMNS:
+        english = figures.local_names(english, data.admin1, figures.LOCAL_NAME_COLUMNS[lang])
+    return dict(zip(data.admin1["admin1_code"], english, strict=True))
+
+
 def alerts_caption(data: Data, table: pd.DataFrame) -> None:
     """One paragraph: the window, the flagged areas with their counts, and a warning when the
     window runs past the data (missing is not quiet)."""
+    from geo.app.alerts import flag_text
+
     start, end = table.attrs["window"]
     flagged = table[table["flag"] != ""]
     if flagged.empty:
-        said = "no governorate flagged"
+        said = _("no governorate flagged")
     else:
-        said = "; ".join(f"{n} {int(last)} violent events against {mean:.1f} ({flag})" for n, last, mean, flag
-                         in zip(flagged["admin1_name"], flagged["last_4w"],
+        # Translators: one flagged area of the surge alerts: {area} a governorate's name, {n}
+        # its violent events in the last 4 weeks, {mean} the 4-week mean of the year before
+        # ("1.5"), {flag} which rule flagged it ("ACLED rule; unlikely at baseline")
+        said = "; ".join(ngettext("{area} {n} violent event against {mean} ({flag})",
+                                  "{area} {n} violent events against {mean} ({flag})",
+                                  int(last)).format(area=name, n=number(int(last)),
+                                                    mean=number(mean, 1), flag=flag_text(flag))
+                         for name, last, mean, flag
+                         in zip(flagged["admin1_code"].map(admin1_names(data)).fillna(
+                                    flagged["admin1_name"]).map(i18n.isolate), flagged["last_4w"],
                                 flagged["baseline_4w_mean"], flagged["flag"], strict=True))
-    st.markdown(md_escape(f"Surge alerts, 4 weeks to {end:%d %b %Y} against the 4-week mean of "
-                          f"the 52 weeks before: {said}."),
-                help="ACLED rule: at least twice the year's 4-week mean, where that mean is at "
-                     "least one event. Unlikely at baseline: a negative binomial (or Poisson) "
-                     "tail probability below 1 %, which also speaks for small counts. Violent "
-                     "events only (no peaceful protests). Method: docs/analyst_tools.md.")
+    # Translators: the Overview's and the Map's surge alerts: {end} the last day of the 4 weeks,
+    # {alerts} the flagged areas ("Anbar 6 violent events against 1.5 (ACLED rule)", joined
+    # by "; ") or "no governorate flagged"
+    st.markdown(md_escape(_("Surge alerts, 4 weeks to {end} against the 4-week mean of the 52 "
+                            "weeks before: {alerts}.").format(end=day(end, "dd MMM y"),
+                                                              alerts=said)),
+                # Translators: the help of the surge alerts; docs/analyst_tools.md is a file
+                help=_("ACLED rule: at least twice the year's 4-week mean, where that mean is at "
+                       "least one event. Unlikely at baseline: a negative binomial (or Poisson) "
+                       "tail probability below 1 %, which also speaks for small counts. Violent "
+                       "events only (no peaceful protests). Method: docs/analyst_tools.md."))
     today = pd.Timestamp.today().normalize()
     if end < today - pd.Timedelta(days=7):
-        st.caption(f"These are the data's last 4 weeks: the events end on {end:%d %b %Y}, and "
-                   f"the {(today - end).days} days since are missing, not quiet.")
+        days = int((today - end).days)
+        # Translators: under the surge alerts when the data stop before today: {end} the last
+        # event's date, {n} the days from then to today
+        st.caption(ngettext("These are the data's last 4 weeks: the events end on {end}, and "
+                            "the {n} day since is missing, not quiet.",
+                            "These are the data's last 4 weeks: the events end on {end}, and "
+                            "the {n} days since are missing, not quiet.",
+                            days).format(end=day(end, "dd MMM y"), n=number(days)))
 
 
 EXPOSURE_RADII = (10, 25, 50, 100)
@@ -853,13 +1006,15 @@ def exposure_section(data: Data, f: Filter, sites: pd.DataFrame) -> None:
     placed = sites.dropna(subset=["latitude", "longitude"])
     with_rows = placed[placed["site_id"].isin(data.deployments["site_id"])].sort_values("name")
     if with_rows.empty:
-        st.info("No foreign-force site with a position matches the filter.")
+        st.info(_("No foreign-force site with a position matches the filter."))
         return
     names = dict(zip(with_rows["site_id"], with_rows["name"], strict=True))
     c1, c2 = st.columns([3, 2])
-    site_id = c1.selectbox("Site", list(names), format_func=names.get, key="exp_site")
-    radii = tuple(sorted(c2.multiselect("Radii (km)", EXPOSURE_RADII, default=[10, 25, 50],
-                                        key="exp_radii") or [25]))
+    # Translators: a foreign-force site (a base, an embassy) to read the attacks around
+    site_id = c1.selectbox(_("Site"), list(names), format_func=names.get, key="exp_site")
+    # Translators: distances around the site within which attacks are counted
+    radii = tuple(sorted(c2.multiselect(_("Radii (km)"), EXPOSURE_RADII, default=[10, 25, 50],
+                                        format_func=number, key="exp_radii") or [25]))
     events = filters.apply(data.events, replace(f, start=None, end=None, admin1=(), regions=(),
                                                 jurisdictions=(), admin2=()),
                            columns=[c for c in exposure.EVENT_COLUMNS if c in data.events])
@@ -870,20 +1025,24 @@ def exposure_section(data: Data, f: Filter, sites: pd.DataFrame) -> None:
     cover = events_coverage(data)
     st.plotly_chart(figures.exposure_timeline(periods, near, radii, cover), key="exp_timeline",
                     config={"displaylogo": False})
-    st.caption("Bands: the site's reported status (plans are not counted). Ticks: attacks on "
-               "US/coalition and diplomatic sites at their distance from the site. Each row below "
-               "compares a period's attack rate with the period before, with an exact 95 % "
-               "interval; the note says when counts are too small to conclude. The place filters "
-               "do not apply here (the rings cross governorate lines); the other filters do.")
-    table(rows.drop(columns=["site_id"]), "exp_table", fold="every period and radius")
-    st.download_button("Download the exposure table (CSV)", to_csv_text(rows),
+    # Translators: under the site exposure chart: bands and ticks are what the chart draws
+    st.caption(_("Bands: the site's reported status (plans are not counted). Ticks: attacks on "
+                 "US/coalition and diplomatic sites at their distance from the site. Each row "
+                 "below compares a period's attack rate with the period before, with an exact "
+                 "95 % interval; the note says when counts are too small to conclude. The place "
+                 "filters do not apply here (the rings cross governorate lines); the other "
+                 "filters do."))
+    # the table shows its notes translated; the download keeps the values (`exposure.shown`)
+    table(exposure.shown(rows.drop(columns=["site_id"])), "exp_table",
+          fold=_("every period and radius"))
+    st.download_button(_("Download the exposure table (CSV)"), to_csv_text(rows),
                        file_name=f"iraq_site_exposure_{site_id}.csv", mime="text/csv",
                        key="exp_download")
 
 
 def boundary_caveat() -> None:
     """Credit and caveat of the boundaries in use: an installed set's, or the embedded one's."""
-    st.caption(md_escape(installed.attribution() or BOUNDARY_CAVEAT))
+    st.caption(md_escape(installed.attribution() or i18n._(BOUNDARY_CAVEAT)))
 
 
 @st.cache_data(ttl=600, show_spinner=False)
@@ -901,7 +1060,8 @@ def basemap_reachable(host: str = "tile.openstreetmap.org", timeout: float = 1.5
 
 def usable_layers(layers: tuple[str, ...]) -> tuple[str, ...]:
     if "basemap" in layers and not basemap_reachable():
-        st.info("The online basemap is not reachable from here, so the map is drawn without it.")
+        st.info(_("The online basemap is not reachable from here, so the map is drawn without "
+                  "it."))
         return tuple(x for x in layers if x != "basemap")
     return layers
 

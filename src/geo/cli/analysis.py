@@ -96,13 +96,17 @@ def cmd_brief(args: argparse.Namespace) -> int:
     """The printable brief of the app's filtered view, as HTML or PDF."""
     from urllib.parse import parse_qs
 
-    from geo.app import brief, filters
+    from geo.app import brief, filters, i18n
     from geo.app.dataset import load_data
     from geo.data.atomic import write_atomic
 
     out = Path(args.out)
     if out.suffix.lower() not in (".html", ".htm", ".pdf"):
         raise UsageError(f"--out {out}: the brief is written as .html or .pdf")
+    lang = (args.lang or i18n.DEFAULT).strip().lower()
+    if lang not in i18n.LANGUAGES:
+        raise UsageError(f"--lang {args.lang[:20]!r}: not a language of the brief; choose "
+                         f"{', '.join(i18n.LANGUAGES)}")
     data = load_data(Path(args.store) if args.store else None)
     params = {k: v for k, v in parse_qs(args.query or "", keep_blank_values=True).items()}
     for key, value in (("start", args.start), ("end", args.end)):
@@ -111,7 +115,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
     f, notices = filters.from_query_params(params, tuple(data.admin1["admin1_code"]))
     if notices:
         raise UsageError("--query: " + "; ".join(notices))
-    text = brief.brief_html(data, f)
+    with i18n.use(lang):
+        text = brief.brief_html(data, f)
     if out.suffix.lower() == ".pdf":
         try:
             brief.write_pdf(text, out)
@@ -181,4 +186,7 @@ def add_brief(sub: SubParsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--from", dest="start", type=day_arg, metavar="YYYY-MM-DD", help="first day")
     p.add_argument("--to", dest="end", type=day_arg, metavar="YYYY-MM-DD", help="last day")
     p.add_argument("--store", metavar="DIR", help="event store with imported events to include")
+    p.add_argument("--lang", metavar="LANG", default="en",
+                   help="language of the brief: en (default), ar or ckb (Arabic and Kurdish "
+                        "read right to left)")
     p.set_defaults(func=cmd_brief)

@@ -26,11 +26,11 @@ _ROWS = [
     ("11", "IQ-AR", "Erbil", "أربيل", "هەولێر", KURDISTAN, 14471),
     ("12", "IQ-KA", "Karbala", "كربلاء", "کەربەلا", FEDERAL, 5034),
     ("13", "IQ-KI", "Kirkuk", "كركوك", "کەرکووک", FEDERAL, 9679),
-    ("14", "IQ-MA", "Maysan", "ميسان", "مەیسان", FEDERAL, 16072),
+    ("14", "IQ-MA", "Maysan", "ميسان", "میسان", FEDERAL, 16072),
     ("15", "IQ-NI", "Nineveh", "نينوى", "نەینەوا", FEDERAL, 37323),
     ("16", "IQ-WA", "Wasit", "واسط", "واست", FEDERAL, 17153),
     ("17", "IQ-NA", "Najaf", "النجف", "نەجەف", FEDERAL, 28824),
-    ("18", "IQ-SD", "Salah ad-Din", "صلاح الدين", "سەلاحەدین", FEDERAL, 24751),
+    ("18", "IQ-SD", "Salah ad-Din", "صلاح الدين", "سەڵاحەدین", FEDERAL, 24751),
 ]
 
 ADMIN1 = pd.DataFrame(

@@ -23,7 +23,11 @@ from geo.spatial import installed
 ADMIN1_COLUMNS = ["admin1_code", "admin1_name", "region"]
 BOUNDARY_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".zip", ".parquet"}
 
-BOUNDARY_CAVEAT = (
+def N_(message: str) -> str:  # noqa: N802 - gettext's marker: the app translates it where shown
+    return message
+
+
+BOUNDARY_CAVEAT = N_(
     "Governorate lines come from Natural Earth (public domain). Its Baghdad covers only the city; "
     "within 50 km of it Baghdad's outer line was redrawn from GeoNames and SimpleMaps towns and is "
     "approximate (roughly ±10–15 km; 82 % of points within 60 km of Baghdad get OCHA's "

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 POINT_LIMIT = 10_000
+KM_PER_DEGREE = 111.2  # of latitude: what a cell's side is on the ground (the app says so)
 MAX_COLUMNS = 100
 NICE_CELLS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0)
 CELL_COLUMNS = ["lon0", "lat0", "events", "fatalities", "weight", "top_type"]
@@ -69,8 +70,3 @@ def grid_cells(events: pd.DataFrame, size: float | None = None,
         "top_type": names.astype(str).to_numpy()[top]})
     return cells, size
 
-
-def describe(n_events: int, size: float) -> str:
-    km = size * 111.2
-    return (f"{n_events:,} events are drawn as {size:g}° grid cells (about {km:,.0f} km across); "
-            f"filter to {POINT_LIMIT:,} or fewer to see individual events.")

@@ -9,14 +9,16 @@ import plotly.graph_objects as go
 from geo.app import aggregate
 from geo.app.direction import ATTACKS
 from geo.app.direction import COLORS as DIRECTION_COLORS
-from geo.app.figures.common import OKABE_ITO, plain
+from geo.app.figures.common import OKABE_ITO, plain, shown, shown_all, word
+from geo.app.i18n import N_, _, localise_digits
 
 
 def bar_chart(df: pd.DataFrame, label_col: str, value_col: str = "events", title: str = "",
               color: str = OKABE_ITO[4]) -> go.Figure:
-    """Horizontal bars, largest at the top: long labels (actors, governorates) stay readable."""
+    """Horizontal bars, largest at the top: long labels (actors, governorates) stay readable.
+    Labels the app owns (event types, regions, actor families) are shown translated."""
     data = df.sort_values(value_col)
-    fig = go.Figure(go.Bar(x=data[value_col], y=plain(data[label_col]), orientation="h",
+    fig = go.Figure(go.Bar(x=data[value_col], y=plain(shown_all(data[label_col])), orientation="h",
                            marker_color=color,
                            hovertemplate="%{y}: %{x}<extra></extra>"))
     fig.update_layout(title=title, height=max(220, 28 * len(data) + 80),
@@ -35,18 +37,22 @@ def troop_chart(levels: pd.DataFrame, key_dates: pd.DataFrame) -> go.Figure:
     forces = list(dict.fromkeys(dated["force"]))
     for i, force in enumerate(forces):
         color = (OKABE_ITO[4], OKABE_ITO[0], OKABE_ITO[2], OKABE_ITO[6])[i % 4]
-        for kind in ("reported", "planned"):
+        # Translators: a figure or status as the news reported it, or as a plan announced it
+        for kind in (N_("reported"), N_("planned")):
             grp = dated[(dated["force"] == force) & (dated["status_kind"] == kind) & ~is_partisan]
             if grp.empty:
                 continue
-            custom = np.stack([plain(grp["personnel_qualifier"]), plain(grp["source_publisher"])],
-                              axis=1)
+            custom = np.stack([plain(shown_all(grp["personnel_qualifier"])),
+                               plain(grp["source_publisher"])], axis=1)
             # US totals are reported often enough to hold until the next report (a step line);
             # sparse coalition figures and plans stand alone (a line would invent continuity).
             step = kind == "reported" and force == aggregate.US_FORCES
             fig.add_scatter(x=grp["as_of_date"], y=grp["personnel"],
                             mode="lines+markers" if step else "markers",
-                            name=f"{force} ({kind})", line={"color": color},
+                            # Translators: a force's troop figures in the legend, e.g.
+                            # "US forces (reported)"; {kind} is "reported" or "planned"
+                            name=_("{force} ({kind})").format(force=shown(force), kind=_(kind)),
+                            line={"color": color},
                             marker={"symbol": "circle" if kind == "reported" else "diamond-open",
                                     "size": 8 if kind == "reported" else 12, "color": color},
                             line_shape="hv", customdata=custom,
@@ -54,25 +60,40 @@ def troop_chart(levels: pd.DataFrame, key_dates: pd.DataFrame) -> go.Figure:
                                           "%{customdata[1]}<extra></extra>")
     flagged = dated[is_partisan]
     if len(flagged):
-        custom = np.stack([plain(flagged["force"]), plain(flagged["personnel_qualifier"]),
+        custom = np.stack([plain(shown_all(flagged["force"])),
+                           plain(shown_all(flagged["personnel_qualifier"])),
                            plain(partisan[is_partisan])], axis=1)
         fig.add_scatter(x=flagged["as_of_date"], y=flagged["personnel"], mode="markers",
-                        name="partisan outlet (not in the lines)",
+                        name=_("partisan outlet (not in the lines)"),
                         marker={"symbol": "x", "size": 10, "color": "#999999"},
                         customdata=custom,
                         hovertemplate="%{x|%d %b %Y}: %{customdata[0]}, %{customdata[1]} %{y}"
-                                      "<br>source: %{customdata[2]}<extra></extra>")
+                                      "<br>" + _source("%{customdata[2]}") + "<extra></extra>")
     key = key_dates[key_dates["key"].astype(bool)] if "key" in key_dates else key_dates
-    for _, row in key.iterrows():
-        fig.add_vline(x=row["date"], line_dash="dot", line_color="#888888")
-    fig.update_layout(height=360, yaxis_title="troops in Iraq (national totals)",
+    for when in key["date"]:
+        fig.add_vline(x=when, line_dash="dot", line_color="#888888")
+    fig.update_layout(height=360, yaxis_title=_("troops in Iraq (national totals)"),
                       yaxis_rangemode="tozero", margin={"l": 10, "r": 10, "t": 10, "b": 10},
                       legend={"orientation": "h"})
     return fig
 
 
-STATUS_COLORS = {"present": OKABE_ITO[2], "reduced": OKABE_ITO[0], "handed over": OKABE_ITO[4],
-                 "withdrawn": OKABE_ITO[5], "unknown": "#999999"}
+STATUS_COLORS = {N_("present"): OKABE_ITO[2], N_("reduced"): OKABE_ITO[0],
+                 N_("handed over"): OKABE_ITO[4], N_("withdrawn"): OKABE_ITO[5],
+                 N_("unknown"): "#999999"}
+
+
+def _source(value: str) -> str:
+    """"source: …" in a hover label."""
+    # Translators: in a chart's hover label; {source} is the publisher
+    return _("source: {source}").format(source=value)
+
+
+def _status(status: object, kind: object) -> str:
+    """A site's status and whether it is reported or planned, e.g. "present (reported)"."""
+    # Translators: a site's status, e.g. "handed over (reported)"; {kind} is "reported" or
+    # "planned"
+    return _("{status} ({kind})").format(status=word(status), kind=word(kind))
 
 
 def site_status_chart(deployments: pd.DataFrame) -> go.Figure:
@@ -83,14 +104,16 @@ def site_status_chart(deployments: pd.DataFrame) -> go.Figure:
     palette = STATUS_COLORS
     fig = go.Figure()
     for (kind, status), grp in dep.groupby(["status_kind", "status"], sort=True):
-        fig.add_scatter(x=grp["when"], y=plain(grp["site_name"] + " · " + grp["region"].astype(str)),
-                        mode="markers", name=f"{status} ({kind})",
+        label = _status(status, kind)
+        fig.add_scatter(x=grp["when"],
+                        y=plain(grp["site_name"] + " · " + shown_all(grp["region"].astype(str))),
+                        mode="markers", name=label,
                         marker={"color": palette.get(status, "#999999"), "size": 11,
                                 "symbol": "circle" if kind == "reported" else "circle-open",
                                 "line": {"width": 2, "color": palette.get(status, "#999999")}},
                         customdata=np.stack([plain(grp["source_publisher"])], axis=1),
-                        hovertemplate="%{y}<br>%{x|%d %b %Y}: " + status + " (" + kind + ")"
-                                      "<br>%{customdata[0]}<extra></extra>")
+                        hovertemplate="%{y}<br>%{x|%d %b %Y}: " + label
+                                      + "<br>%{customdata[0]}<extra></extra>")
     fig.update_layout(height=max(320, 26 * dep["site_name"].nunique() + 120),
                       margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h"})
     return fig
@@ -106,7 +129,8 @@ def exposure_timeline(periods: pd.DataFrame, attacks: pd.DataFrame, radii_km: tu
         color = STATUS_COLORS.get(row.status, "#999999")
         fig.add_vrect(x0=row.period_start, x1=pd.Timestamp(row.period_end) + pd.Timedelta(days=1),
                       fillcolor=color, opacity=0.18, line_width=0, layer="below")
-        fig.add_scatter(x=[row.period_start], y=[None], mode="markers", name=f"{row.status} (reported)",
+        fig.add_scatter(x=[row.period_start], y=[None], mode="markers",
+                        name=_status(row.status, "reported"),
                         marker={"color": color, "size": 12, "symbol": "square", "opacity": 0.5},
                         hoverinfo="skip")
     if coverage is not None and len(periods):
@@ -117,17 +141,21 @@ def exposure_timeline(periods: pd.DataFrame, attacks: pd.DataFrame, radii_km: tu
     top = max(radii_km) if radii_km else 50
     for r in radii_km:
         fig.add_hline(y=r, line_dash="dot", line_color="#777777", line_width=1,
-                      annotation_text=f"{r:g} km", annotation_position="top left")
+                      # Translators: a radius around a site on a chart, e.g. "25 km"
+                      annotation_text=_("{radius} km").format(radius=localise_digits(f"{r:g}")),
+                      annotation_position="top left")
     if len(attacks):
         fig.add_scatter(
             x=attacks["event_date"], y=attacks["distance_km"], mode="markers",
-            name="Attack on US/coalition or diplomatic site",
+            name=_("Attack on US/coalition or diplomatic site"),
             marker={"symbol": "line-ns-open", "size": 14, "line": {"width": 2},
                     "color": DIRECTION_COLORS[ATTACKS]},
             customdata=np.stack([plain(attacks["location"]), attacks["distance_km"]], axis=1),
-            hovertemplate="%{x|%d %b %Y}: %{customdata[0]}<br>%{customdata[1]} km from the "
-                          "site<extra></extra>")
+            hovertemplate="%{x|%d %b %Y}: %{customdata[0]}<br>"
+                          # Translators: in a hover label; {distance} is a number of kilometres
+                          + _("{distance} km from the site").format(distance="%{customdata[1]}")
+                          + "<extra></extra>")
     fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10},
                       legend={"orientation": "h", "y": -0.2},
-                      yaxis={"title": "km from the site", "range": [0, top * 1.08]})
+                      yaxis={"title": _("km from the site"), "range": [0, top * 1.08]})
     return fig

@@ -21,7 +21,8 @@ import plotly.graph_objects as go
 import shapely
 from pyproj import Geod
 
-from geo.app import aggregate
+from geo.app import aggregate, i18n
+from geo.app.alerts import flag_text
 from geo.app.direction import COLUMN as DIRECTION
 from geo.app.figures.common import (
     EVENT_TYPE_COLORS,
@@ -29,8 +30,14 @@ from geo.app.figures.common import (
     SITE_COLOR,
     direction_colors,
     legend_order,
+    numbers,
     plain,
+    shown,
+    shown_all,
+    word,
 )
+from geo.app.figures.shaping import has_arabic_script, shaped
+from geo.app.i18n import N_, _, localise_digits, month, ngettext, number
 from geo.spatial import context, lod
 
 IRAQ_BOUNDS = {"west": 38.79, "east": 48.57, "south": 29.06, "north": 37.38}
@@ -58,6 +65,22 @@ _CONTEXT_COLORS = {
 }
 
 
+# The names the context file writes (countries, rivers): translated in Arabic and Kurdish.
+CONTEXT_NAMES = (N_("Armenia"), N_("Azerbaijan"), N_("Iran"), N_("Jordan"), N_("Kuwait"),
+                 N_("Lebanon"), N_("Saudi Arabia"), N_("Syria"), N_("Turkey"), N_("Euphrates"),
+                 N_("Tigris"), N_("Shatt al-Arab"))
+
+
+def _context_name(upcase: bool = False) -> list:
+    """The style expression for a context feature's name: in Arabic and Kurdish the translated
+    and shaped name (`shaping`), else the file's English (upper case for countries)."""
+    name = ["get", "name"]
+    if not i18n.is_rtl():
+        return ["upcase", name] if upcase else name
+    pairs = [x for n in CONTEXT_NAMES for x in (n, shaped(_(n)))]
+    return ["match", name, *pairs, name]
+
+
 def map_style(dark: bool = False, labels: pd.DataFrame | None = None) -> dict:
     """Inline MapLibre style, nothing fetched from another host: water, the neighbouring
     countries, lakes, the Tigris and Euphrates and major cities from the built context file
@@ -69,6 +92,10 @@ def map_style(dark: bool = False, labels: pd.DataFrame | None = None) -> dict:
     c = _CONTEXT_COLORS[dark]
     kind = ["get", "kind"]
     font = [LABEL_FONT]
+
+    def spacing(em: float) -> float:
+        # letters of a joined (cursive) script must touch: no tracking in Arabic and Kurdish
+        return 0.0 if i18n.is_rtl() else em
 
     def only(value: str) -> list:
         return ["==", kind, value]
@@ -90,13 +117,13 @@ def map_style(dark: bool = False, labels: pd.DataFrame | None = None) -> dict:
                    "line-width": ["case", ["==", ["get", "name"], ""], 1.0, 1.8]}},
         {"id": "river-names", "type": "symbol", "source": "context",
          "filter": ["all", only("river"), ["!=", ["get", "name"], ""]],
-         "layout": {"symbol-placement": "line", "text-field": ["get", "name"], "text-font": font,
+         "layout": {"symbol-placement": "line", "text-field": _context_name(), "text-font": font,
                     "text-size": 12, "symbol-spacing": 400},
          "paint": {"text-color": c["river_text"], "text-halo-color": c["halo"],
                    "text-halo-width": 1.2}},
         {"id": "country-names", "type": "symbol", "source": "context", "filter": only("country"),
-         "layout": {"text-field": ["upcase", ["get", "name"]], "text-font": font,
-                    "text-size": 12, "text-letter-spacing": 0.15},
+         "layout": {"text-field": _context_name(upcase=True), "text-font": font,
+                    "text-size": 12, "text-letter-spacing": spacing(0.15)},
          "paint": {"text-color": c["country_text"], "text-halo-color": c["halo"],
                    "text-halo-width": 1}},
         {"id": "city-dots", "type": "circle", "source": "context", "filter": only("city"),
@@ -112,7 +139,7 @@ def map_style(dark: bool = False, labels: pd.DataFrame | None = None) -> dict:
         {"id": "governorate-names", "type": "symbol", "source": "labels",
          "filter": ["==", kind, "admin1"],
          "layout": {"text-field": ["get", "name"], "text-font": font, "text-size": 13,
-                    "text-letter-spacing": 0.04},
+                    "text-letter-spacing": spacing(0.04)},
          "paint": {"text-color": c["admin1_text"], "text-halo-color": c["halo"],
                    "text-halo-width": 1.5}},
         {"id": "site-names", "type": "symbol", "source": "labels", "filter": ["==", kind, "site"],
@@ -133,24 +160,62 @@ def _label_features(labels: pd.DataFrame | None) -> dict:
         for x, y, name, kind in rows]}
 
 
-def map_labels(admin1: gpd.GeoDataFrame | None, sites: pd.DataFrame | None) -> pd.DataFrame:
-    """The names a map writes: governorates at a point inside each, sites at their position.
-    Style text is not HTML, so names need no escaping here."""
+# Where a governorate's name in each language comes from: the boundary set's own columns
+# (OCHA's Arabic names when a set is installed; the embedded table's Arabic and Kurdish names).
+LOCAL_NAME_COLUMNS = {"ar": ("name_ar",), "ckb": ("name_ku", "name_ar")}
+
+
+def local_names(names: pd.Series, frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    """The first non-blank name among `columns` of `frame`, else the English one: a missing
+    name falls back visibly, in Latin letters, never to nothing."""
+    out = pd.Series(np.nan, index=names.index, dtype=object)
+    for column in columns:
+        if column in frame:
+            out = out.fillna(frame[column].where(frame[column].astype(str).str.strip() != ""))
+    return out.fillna(names).astype(str)
+
+
+def site_local_names(sites: pd.DataFrame, english: pd.Series) -> pd.Series:
+    """A site's name in Arabic script: its first Arabic-script alias (sites.csv gives the names
+    Arabic sources use, e.g. قاعدة عين الأسد الجوية), else the English short name. Kurdish uses
+    it too: the curated aliases hold no Kurdish names yet, and Arabic script reads to a Kurdish
+    reader better than Latin."""
+    if "aliases" not in sites:
+        return english
+    first = sites["aliases"].fillna("").astype(str).str.split("|").map(
+        lambda names: next((n.strip() for n in names if has_arabic_script(n)), ""))
+    return first.where(first != "", english)
+
+
+def map_labels(admin1: gpd.GeoDataFrame | None, sites: pd.DataFrame | None,
+               lang: str | None = None) -> pd.DataFrame:
+    """The names a map writes: governorates at a point inside each, sites at their position,
+    in `lang` (default the reader's): Arabic and Kurdish names shaped for MapLibre
+    (`shaping`). Style text is not HTML, so names need no escaping here."""
+    lang = lang or i18n.current()
     parts = []
     if admin1 is not None and len(admin1):
         pts = admin1.geometry.representative_point()
-        parts.append(pd.DataFrame({"lon": pts.x, "lat": pts.y, "name": admin1["admin1_name"],
+        names = admin1["admin1_name"].astype(str)
+        if lang in LOCAL_NAME_COLUMNS:
+            names = local_names(names, admin1, LOCAL_NAME_COLUMNS[lang])
+        parts.append(pd.DataFrame({"lon": pts.x, "lat": pts.y, "name": names,
                                    "kind": "admin1"}))
     if sites is not None and len(sites):
         placed = sites[sites["latitude"].notna()]
         # The name up to its first bracket or slash ("Kirkuk Air Base (FOB Warrior) / Kirkuk
         # International Airport" -> "Kirkuk Air Base"): the full name is in the hover.
         short = placed["name"].astype(str).str.split(r" \(| / ", regex=True).str[0]
+        if lang in LOCAL_NAME_COLUMNS:
+            short = site_local_names(placed, short)
         parts.append(pd.DataFrame({"lon": placed["longitude"], "lat": placed["latitude"],
                                    "name": short, "kind": "site"}))
     if not parts:
         return pd.DataFrame(columns=["lon", "lat", "name", "kind"])
-    return pd.concat(parts, ignore_index=True)
+    labels = pd.concat(parts, ignore_index=True)
+    if lang in i18n.RTL:
+        labels["name"] = labels["name"].map(shaped)
+    return labels
 
 
 def _mercator_y(lat: float) -> float:
@@ -242,9 +307,10 @@ def boundary_trace(admin1: gpd.GeoDataFrame, dark: bool = False) -> go.Choroplet
         locations=codes, z=list(range(len(codes))), colorscale=scale, showscale=False,
         marker={"opacity": FILL_OPACITY, "line": {"width": 0.8,
                                                   "color": "#BBBBBB" if dark else "#555555"}},
-        customdata=np.stack([plain(admin1["admin1_name"]), plain(admin1["region"])], axis=1),
+        customdata=np.stack([plain(admin1["admin1_name"]), plain(shown_all(admin1["region"]))],
+                            axis=1),
         hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
-        name="Governorates", showlegend=False,
+        name=_("Governorates"), showlegend=False,
     )
 
 
@@ -261,8 +327,9 @@ def disputed_trace(districts: gpd.GeoDataFrame) -> go.Choroplethmap:
         colorscale=[[0, DISPUTED_COLOR], [1, DISPUTED_COLOR]], showscale=False,
         marker={"opacity": 0.22, "line": {"width": 1.6, "color": DISPUTED_COLOR}},
         customdata=np.stack([plain(districts["admin2_name"])], axis=1),
-        hovertemplate="%{customdata[0]}: disputed territory (Article 140)<extra></extra>",
-        name="Disputed territories (Article 140, UNAMI 2009)", showlegend=True)
+        hovertemplate="%{customdata[0]}: " + _("disputed territory (Article 140)")
+                      + "<extra></extra>",
+        name=_("Disputed territories (Article 140, UNAMI 2009)"), showlegend=True)
 
 
 ALERT_COLOR = "#CC79A7"  # Okabe-Ito reddish purple: apart from the disputed orange and the events
@@ -272,8 +339,15 @@ def alert_trace(flagged: gpd.GeoDataFrame) -> go.Choroplethmap:
     """Governorates (or districts) with a surge alert: outlined and lightly filled; hover says
     the counts and which flag."""
     codes = flagged["admin1_code"].astype(str).tolist()
-    text = [f"{n}: {int(last)} violent events in the last 4 weeks against {mean:.1f} a 4-week "
-            f"period in the year before ({flag})" for n, last, mean, flag in zip(
+    # Translators: a surge alert in a map's hover; {name} is a governorate, {n} the violent events
+    # of the last 4 weeks, {mean} the mean of a 4-week period in the year before, {flag} why
+    # it was flagged
+    text = [ngettext("{name}: {n} violent event in the last 4 weeks against {mean} a 4-week "
+                     "period in the year before ({flag})",
+                     "{name}: {n} violent events in the last 4 weeks against {mean} a 4-week "
+                     "period in the year before ({flag})", int(last)).format(
+                name=n, n=number(int(last)), mean=number(mean, 1), flag=flag_text(flag))
+            for n, last, mean, flag in zip(
                 plain(flagged["admin1_name"]), flagged["last_4w"], flagged["baseline_4w_mean"],
                 flagged["flag"], strict=True)]
     return go.Choroplethmap(
@@ -282,7 +356,7 @@ def alert_trace(flagged: gpd.GeoDataFrame) -> go.Choroplethmap:
         colorscale=[[0, ALERT_COLOR], [1, ALERT_COLOR]], showscale=False,
         marker={"opacity": 0.25, "line": {"width": 2.4, "color": ALERT_COLOR}},
         customdata=np.stack([text], axis=1), hovertemplate="%{customdata[0]}<extra></extra>",
-        name="Surge alert (last 4 weeks)", showlegend=True)
+        name=_("Surge alert (last 4 weeks)"), showlegend=True)
 
 
 def _shading(dark: bool) -> dict[str, str]:
@@ -295,11 +369,11 @@ def region_key_traces(dark: bool = False) -> list[go.Scattermap]:
     """Legend-only entries for the governorates' fill: the Kurdistan Region is tinted, federal
     Iraq is not."""
     border = _CONTEXT_COLORS[dark]["border"]
-    return [go.Scattermap(lat=[None], lon=[None], mode="markers", name=name, hoverinfo="skip",
+    return [go.Scattermap(lat=[None], lon=[None], mode="markers", name=_(name), hoverinfo="skip",
                           marker={"size": 12, "color": color, "opacity": 0.6 if tint else 1})
             for name, color, tint in (
-                ("Kurdistan Region (shading)", REGION_COLORS["Kurdistan Region"], True),
-                ("Federal Iraq (no shading)", border, False))]
+                (N_("Kurdistan Region (shading)"), REGION_COLORS["Kurdistan Region"], True),
+                (N_("Federal Iraq (no shading)"), border, False))]
 
 
 def choropleth_trace(admin1: gpd.GeoDataFrame, table: pd.DataFrame, metric: str, label: str
@@ -325,7 +399,7 @@ def region_outline_trace(regions: gpd.GeoDataFrame, dark: bool = False) -> go.Sc
     lons, lats = _lines(regions)
     return go.Scattermap(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
                          line={"width": 2.5, "color": "#F5F5F5" if dark else "#222222"},
-                         name="Kurdistan Region / federal Iraq line")
+                         name=_("Kurdistan Region / federal Iraq line"))
 
 
 # Issue 23 — a readable map at any size. An event's circle is bounded by what the view can hold:
@@ -392,9 +466,13 @@ def markers_of(events: pd.DataFrame) -> int:
 
 def cluster_note(n_events: int) -> str:
     """What a reader is told when the map groups events (the Map page shows it above the map)."""
-    return (f"{n_events:,} events: where they crowd, they are grouped into circles with their "
-            f"count, in their direction's colour. Zoom in, or filter to {CLUSTER_LIMIT:,} or "
-            "fewer, to see each event.")
+    # Translators: above a map; {limit} is the number of events above which they are grouped
+    return ngettext("{n} event: where they crowd, they are grouped into circles with their count, "
+                    "in their direction's colour. Zoom in, or filter to {limit} or fewer, to see "
+                    "each event.",
+                    "{n} events: where they crowd, they are grouped into circles with their count, "
+                    "in their direction's colour. Zoom in, or filter to {limit} or fewer, to see "
+                    "each event.", n_events).format(n=number(n_events), limit=number(CLUSTER_LIMIT))
 
 
 def cluster_style(color: str, zoom: float) -> dict:
@@ -441,6 +519,15 @@ def event_traces(events: pd.DataFrame, dark: bool = False,
     by = DIRECTION if DIRECTION in events else "event_type"
     colors = direction_colors(dark) if by == DIRECTION else EVENT_TYPE_COLORS
     sizes = sizes or marker_bounds(len(events), MapSpec().zoom)
+    unknown, arab = _("unknown"), localise_digits("1") != "1"
+    hover = ("<b>%{customdata[1]}</b> · %{customdata[2]}<br>%{customdata[3]}<br>"
+             "%{customdata[4]} → %{customdata[5]}<br>"
+             # Translators: in an event's hover label; {target} is what was attacked
+             + _("target: {target}").format(target="%{customdata[6]}") + "<br>"
+             # Translators: in an event's hover label; {deaths} is the toll or "unknown"
+             + _("deaths: {deaths}").format(deaths="%{customdata[7]}") + "<br>"
+             # Translators: in a chart's hover label; {source} is the publisher
+             + _("source: {source}").format(source="%{customdata[8]}") + "<extra></extra>")
     traces = []
     for value in legend_order(events[by]):
         grp = events[events[by].astype(str) == value]
@@ -449,23 +536,24 @@ def event_traces(events: pd.DataFrame, dark: bool = False,
         color = colors.get(value, "#999999")
         qualifier = (grp["fatalities_qualifier"].fillna("").astype(str)
                      if "fatalities_qualifier" in grp else pd.Series("", index=grp.index))
-        toll = np.where(deaths.isna(), "unknown",
-                        deaths.map(lambda d: "" if pd.isna(d) else f"{d:.0f}") + np.where(
-                            qualifier.isin(["at least", "estimate"]), " (" + qualifier + ")", ""))
+        figure = deaths.map(lambda d: "" if pd.isna(d) else f"{d:.0f}")
+        toll = np.where(deaths.isna(), unknown,
+                        (figure.map(localise_digits) if arab else figure) + np.where(
+                            qualifier.isin(["at least", "estimate"]),
+                            " (" + shown_all(qualifier) + ")", ""))
+        sub_type = (plain(shown_all(grp["sub_event_type"])) if "sub_event_type" in grp
+                    else pd.Series("", index=grp.index))
         custom = np.stack([grp["event_id"].astype(str), grp["event_date"].dt.strftime("%Y-%m-%d"),
-                           *(_text(grp, c) for c in ("sub_event_type", "location", "actor1",
-                                                     "actor2", "target")),
+                           sub_type, *(_text(grp, c) for c in ("location", "actor1", "actor2",
+                                                               "target")),
                            toll, _text(grp, "source_publisher")], axis=1)
         traces.append(go.Scattermap(
             lat=grp["latitude"], lon=grp["longitude"], mode="markers",
             marker={"size": size, "color": color, "opacity": 0.85},
             cluster=(cluster_style(color, cluster_zoom) if cluster_zoom is not None
                      else None),
-            customdata=custom, name=value, legendrank=1001 + len(traces),
-            hovertemplate=("<b>%{customdata[1]}</b> · %{customdata[2]}<br>%{customdata[3]}<br>"
-                           "%{customdata[4]} → %{customdata[5]}<br>target: %{customdata[6]}<br>"
-                           "deaths: %{customdata[7]}<br>source: %{customdata[8]}"
-                           "<extra></extra>"),
+            customdata=custom, name=shown(value), legendrank=1001 + len(traces),
+            hovertemplate=hover,
         ))
     if cluster_zoom is not None:
         # Directions share places (a source puts a town's events on one point), so their
@@ -480,7 +568,7 @@ def density_trace(events: pd.DataFrame, radius: int = 25) -> go.Densitymap:
     weight = 1 + events["fatalities"].astype("float64").fillna(0)
     return go.Densitymap(lat=events["latitude"], lon=events["longitude"], z=weight, radius=radius,
                          colorscale="Inferno", reversescale=True, showscale=False, opacity=0.6,
-                         name="Event density (weighted by fatalities)", hoverinfo="skip")
+                         name=_("Event density (weighted by fatalities)"), hoverinfo="skip")
 
 
 def cell_trace(cells: pd.DataFrame, size: float, dark: bool = False) -> go.Choroplethmap:
@@ -497,18 +585,27 @@ def cell_trace(cells: pd.DataFrame, size: float, dark: bool = False) -> go.Choro
     top = max(float(np.log10(count.max())), 1.0) if len(count) else 1.0
     ticks = [t for t in range(int(top) + 1)]
     custom = np.stack([(y0 + size / 2).round(2).astype(str), (x0 + size / 2).round(2).astype(str),
-                       cells["events"].map("{:,}".format), cells["fatalities"].map("{:,}".format),
-                       plain(cells["top_type"])], axis=1)
+                       numbers(cells["events"]), numbers(cells["fatalities"]),
+                       plain(shown_all(cells["top_type"]))], axis=1)
+    deg = localise_digits(f"{size:g}")
     return go.Choroplethmap(
         geojson=geojson, locations=ids, z=np.log10(count), zmin=0, zmax=top,
         colorscale="Inferno", reversescale=not dark,
         marker={"opacity": 0.8, "line": {"width": 0}},
-        colorbar={"title": {"text": "events per cell"}, "thickness": 12, "len": 0.6,
-                  "tickvals": ticks, "ticktext": [f"{10 ** t:,}" for t in ticks]},
-        customdata=custom, name=f"Events ({size:g}° cells)", meta={"cell_deg": size},
-        hovertemplate=(f"{size:g}° cell at %{{customdata[0]}}°N %{{customdata[1]}}°E<br>"
-                       "%{customdata[2]} events, %{customdata[3]} known fatalities<br>"
-                       "most often: %{customdata[4]}<extra></extra>"),
+        colorbar={"title": {"text": _("events per cell")}, "thickness": 12, "len": 0.6,
+                  "tickvals": ticks, "ticktext": [number(10 ** t) for t in ticks]},
+        # Translators: a map legend entry; {size} is the grid cells' size in degrees, e.g. 0.1
+        customdata=custom, name=_("Events ({size}° cells)").format(size=deg),
+        meta={"cell_deg": size},
+        # Translators: a grid cell's hover label; {size} in degrees, {lat} and {lon} its centre
+        hovertemplate=(_("{size}° cell at {lat}°N {lon}°E").format(
+                           size=deg, lat="%{customdata[0]}", lon="%{customdata[1]}") + "<br>"
+                       # Translators: a grid cell's hover label; the chart fills in the numbers
+                       + _("{events} events, {deaths} known fatalities").format(
+                           events="%{customdata[2]}", deaths="%{customdata[3]}") + "<br>"
+                       # Translators: a grid cell's commonest event type, e.g. "most often: Battles"
+                       + _("most often: {kind}").format(kind="%{customdata[4]}")
+                       + "<extra></extra>"),
     )
 
 
@@ -517,7 +614,7 @@ def cell_density_trace(cells: pd.DataFrame, size: float, radius: int = 25) -> go
     return go.Densitymap(lat=cells["lat0"] + size / 2, lon=cells["lon0"] + size / 2,
                          z=cells["weight"], radius=radius, colorscale="Inferno",
                          reversescale=True, showscale=False, opacity=0.6,
-                         name="Event density (weighted by fatalities)", hoverinfo="skip",
+                         name=_("Event density (weighted by fatalities)"), hoverinfo="skip",
                          meta={"cell_deg": size})
 
 
@@ -528,15 +625,17 @@ def site_trace(sites: pd.DataFrame, personnel: pd.Series | None = None) -> go.Sc
     people = (personnel.reindex(placed["site_id"]).to_numpy(dtype=float)
               if personnel is not None else np.full(len(placed), np.nan))
     size = np.where(np.isnan(people), 12, 12 + 3 * np.sqrt(np.nan_to_num(people) / 50))
-    label = np.where(np.isnan(people), "personnel: not published",
-                     np.char.add("personnel (latest published): ",
-                                 np.nan_to_num(people).astype(int).astype(str)))
+    # Translators: a site's hover label; {n} is the latest published number of personnel
+    published = _("personnel (latest published): {n}")
+    label = [_("personnel: not published") if np.isnan(n) else published.format(n=number(int(n)))
+             for n in people]
     return go.Scattermap(
         lat=placed["latitude"], lon=placed["longitude"], mode="markers",
         marker={"size": size, "color": SITE_COLOR, "opacity": 0.9},
-        customdata=np.stack([plain(placed["name"]), plain(placed["kind"]), label], axis=1),
+        customdata=np.stack([plain(placed["name"]), plain(shown_all(placed["kind"])), label],
+                            axis=1),
         hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
-        name="Foreign-force sites",
+        name=_("Foreign-force sites"),
     )
 
 
@@ -549,11 +648,14 @@ def ring_trace(sites: pd.DataFrame, radii_km: tuple[float, ...], points: int = 7
     lon0 = np.tile(np.repeat(placed["longitude"].to_numpy(float), points + 1), len(radii_km))
     lat0 = np.tile(np.repeat(placed["latitude"].to_numpy(float), points + 1), len(radii_km))
     dist = np.repeat(np.asarray(radii_km, dtype=float) * 1000.0, n * (points + 1))
-    lon, lat, _ = _GEOD.fwd(lon0, lat0, np.tile(az, n * len(radii_km)), dist)
+    lon, lat, _back_az = _GEOD.fwd(lon0, lat0, np.tile(az, n * len(radii_km)), dist)
     lons, lats = _with_breaks(lon, part), _with_breaks(lat, part)
-    km = ", ".join(f"{r:g}" for r in radii_km)
+    km = localise_digits(", ".join(f"{r:g}" for r in radii_km))
     return go.Scattermap(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
-                         line={"width": 1.2, "color": "#CC79A7"}, name=f"Rings {km} km")
+                         line={"width": 1.2, "color": "#CC79A7"},
+                         # Translators: a map legend entry; {radii} lists the rings' radii,
+                         # e.g. "10, 25, 50"
+                         name=_("Rings {radii} km").format(radii=km))
 
 
 def _no_points() -> pd.DataFrame:
@@ -606,8 +708,8 @@ class MapSpec:
 
     @property
     def label(self) -> str:
-        """The metric's label in the choropleth's colour bar and hover."""
-        return self.metric_label or aggregate.METRICS.get(self.metric, self.metric)
+        """The metric's label in the choropleth's colour bar and hover, in the reader's language."""
+        return self.metric_label or word(aggregate.METRICS.get(self.metric, self.metric))
 
 
 def layered_map(data: MapData, spec: MapSpec) -> go.Figure:
@@ -630,7 +732,7 @@ def layered_map(data: MapData, spec: MapSpec) -> go.Figure:
         lons, lats = _lines(admin1)
         fig.add_trace(go.Scattermap(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
                                     line={"width": 0.8, "color": "#555555"}, showlegend=False,
-                                    name="Governorate lines"))
+                                    name=_("Governorate lines")))
     if "regions" in layers and data.regions is not None:
         fig.add_trace(region_outline_trace(data.regions, dark))
     if "disputed" in layers and data.disputed is not None and len(data.disputed):
@@ -724,7 +826,7 @@ def animated_map(data: MapData, spec: MapSpec, freq: str = "MS") -> go.Figure:
     order = (list(pd.period_range(periods.min(), periods.max(), freq=step)) if len(events)
              else [])
     if lod.use_cells(len(events), spec.point_limit):
-        lon, lat, *_ = lod.points_of(events)
+        lon, lat, *_rest = lod.points_of(events)
         size = lod.cell_size(lon, lat, max_columns=lod.MAX_COLUMNS // 3)
         cells = [lod.grid_cells(events[periods == p], size)[0] for p in order]
         biggest = max((int(c["events"].max()) for c in cells if len(c)), default=1)
@@ -738,8 +840,8 @@ def animated_map(data: MapData, spec: MapSpec, freq: str = "MS") -> go.Figure:
     base.add_trace(_frame_points(events.iloc[:0], dark))
     counts = periods.value_counts()
     steps = [{"args": [[fr.name], {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"}],
-              "label": (f"{p.start_time:%b %Y}" if freq == "MS" else fr.name)
-              + f" ({int(counts.get(p, 0))})", "method": "animate"}
+              "label": (month(p.start_time) if freq == "MS" else fr.name)
+              + f" ({number(int(counts.get(p, 0)))})", "method": "animate"}
              for p, fr in zip(order, frames, strict=True)]
     base.frames = frames
     controls = 90
@@ -748,13 +850,14 @@ def animated_map(data: MapData, spec: MapSpec, freq: str = "MS") -> go.Figure:
         showlegend=False,
         updatemenus=[{"type": "buttons", "direction": "left", "x": 0.0, "y": -0.01,
                       "xanchor": "left", "yanchor": "top", "showactive": False, "buttons": [
-            {"label": "▶ Play", "method": "animate",
+            {"label": "▶ " + _("Play"), "method": "animate",
              "args": [None, {"frame": {"duration": 700, "redraw": True}, "fromcurrent": True}]},
-            {"label": "❚❚ Pause", "method": "animate",
+            {"label": "❚❚ " + _("Pause"), "method": "animate",
              "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}]},
         ]}],
         sliders=[{"steps": steps, "x": 0.18, "len": 0.82, "y": -0.01, "yanchor": "top",
-                  "currentvalue": {"prefix": "Month: " if freq == "MS" else "Week of: "}}],
+                  "currentvalue": {"prefix": (_("Month:") if freq == "MS" else _("Week of:"))
+                                   + " "}}],
     )
     return base
 
@@ -769,18 +872,24 @@ def _frame_points(events: pd.DataFrame, dark: bool = False,
                          marker={"size": marker_sizes(events["fatalities"], sizes),
                                  "color": colors},
                          text=plain(events["location"]), hovertemplate="%{text}<extra></extra>",
-                         name="Events in period")
+                         name=_("Events in period"))
 
 
 def _frame_cells(cells: pd.DataFrame, size: float, biggest: int) -> go.Scattermap:
     """One period at scale: a circle per occupied cell, area ~ events (the same scale in every
     frame: `biggest` is the largest cell count of all frames), colour = commonest type."""
-    text = (cells["events"].map("{:,} events".format) + ", " + plain(cells["top_type"])
-            + " most often")
+    # Translators: a grid cell of the animated map; {kind} is its commonest event type
+    forms = {n: ngettext("{n} event, {kind} most often", "{n} events, {kind} most often", n)
+             for n in cells["events"].unique().tolist()}
+    text = [forms[n].format(n=count, kind=kind) for n, count, kind in zip(
+        cells["events"].tolist(), numbers(cells["events"]), plain(shown_all(cells["top_type"])),
+        strict=True)]
     return go.Scattermap(lat=cells["lat0"] + size / 2, lon=cells["lon0"] + size / 2,
                          mode="markers", textfont={"family": LABEL_FONT},
                          marker={"size": 5 + 35 * np.sqrt(cells["events"].to_numpy(float) / biggest),
                                  "sizemode": "diameter", "opacity": 0.8,
                                  "color": cells["top_type"].map(EVENT_TYPE_COLORS).fillna("#999999")},
                          text=text, hovertemplate="%{text}<extra></extra>",
-                         name=f"Events in period ({size:g}° cells)")
+                         # Translators: {size} is the grid cells' size in degrees
+                         name=_("Events in period ({size}° cells)").format(
+                             size=localise_digits(f"{size:g}")))

@@ -16,7 +16,12 @@ from geo.app.figures.common import (
     direction_colors,
     legend_order,
     plain,
+    shown,
+    word,
 )
+from geo.app.i18n import _, day
+
+DAY = "dd MMM y"  # 04 Mar 2026, as strftime's %d %b %Y wrote it
 
 
 def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_type",
@@ -32,10 +37,15 @@ def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_t
         key_dates = key_dates[key_dates["date"].between(*period)]
     for value in legend_order(tl[by]) if len(tl) else []:
         grp = tl[tl[by].astype(str) == value]
-        fig.add_bar(x=grp["period"], y=grp["events"], name=str(value),
+        name = shown(value)
+        fig.add_bar(x=grp["period"], y=grp["events"], name=name,
                     marker_color={**EVENT_TYPE_COLORS, **REGION_COLORS,
                                   **direction_colors(dark)}.get(str(value)),
-                    hovertemplate="%{x|%b %Y}: %{y} events<extra>" + str(value) + "</extra>")
+                    # Translators: a chart's hover label; {count} is a number of events the
+                    # chart fills in (any number), {month} its month
+                    hovertemplate=_("{month}: {count} events").format(month="%{x|%b %Y}",
+                                                                      count="%{y}")
+                    + "<extra>" + name + "</extra>")
     if "key" not in key_dates:
         key_dates = key_dates.assign(key=True, description="")
     dates = pd.concat([tl["period"], key_dates["date"]]).dropna()
@@ -63,7 +73,8 @@ def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_t
                       "bgcolor": "rgba(128,128,128,0.25)",
                       "hovertext": html.escape(f"{row['label']}: {row['description']}"[:200],
                                                quote=False)})
-        listed.append(f"{i + 1} {row['date']:%d %b %Y}: {html.escape(str(row['label']), quote=False)}")
+        listed.append(f"{i + 1} {day(row['date'], DAY)}: "
+                      f"{html.escape(str(row['label']), quote=False)}")
     # Below the plot: ticks, the legend two entries a row (so its height is known whatever the
     # chart's width), then the numbered list of key dates.
     plot_px, top = 300, (44 if title else 24) + 14 * (max(rows, default=0))
@@ -73,19 +84,21 @@ def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_t
         notes.append({"x": 0, "xref": "paper", "xanchor": "left", "y": -list_at / plot_px,
                       "yref": "paper", "yanchor": "top", "align": "left", "showarrow": False,
                       "font": {"size": 11}, "text": "<br>".join(listed)})
-    for (_, row), level in zip(minor.iterrows(), rows, strict=True):
+    for (_i, row), level in zip(minor.iterrows(), rows, strict=True):
         notes.append({"x": row["date"], "y": 1.0 + 0.055 * level, "yref": "paper",
                       "yanchor": "bottom", "text": "◆", "showarrow": False,
                       "font": {"size": 10, "color": OKABE_ITO[5]},
-                      "hovertext": html.escape(f"{row['date']:%d %b %Y}: {row['label']}",
+                      "hovertext": html.escape(f"{day(row['date'], DAY)}: {row['label']}",
                                                quote=False)})
     x_range = None
     if lo is not None:
         start, end = lo - pd.Timedelta(days=45), hi + pd.Timedelta(days=60)
         if coverage is not None:  # shade what the axis shows beyond the data, and say so
             for x0, x1, text, wide in (
-                    (start, coverage[0], f"no data before {coverage[0]:%d %b %Y}", 90),
-                    (coverage[1], end, f"no data after {coverage[1]:%d %b %Y}", 30)):
+                    (start, coverage[0], _("no data before {date}").format(
+                        date=day(coverage[0], DAY)), 90),
+                    (coverage[1], end, _("no data after {date}").format(
+                        date=day(coverage[1], DAY)), 30)):
                 if x1 > x0:
                     shapes.append({"type": "rect", "x0": x0, "x1": x1, "xref": "x", "y0": 0,
                                    "y1": 1, "yref": "paper", "fillcolor": "#999999",
@@ -102,7 +115,7 @@ def timeline_chart(tl: pd.DataFrame, key_dates: pd.DataFrame, by: str = "event_t
         shapes=shapes, annotations=notes, barmode="stack", title=title,
         height=top + plot_px + bottom, margin={"l": 10, "r": 10, "t": top, "b": bottom},
         xaxis={"range": x_range},
-        yaxis={"title": {"text": "events"}, "rangemode": "tozero", "tickformat": ",d",
+        yaxis={"title": {"text": _("events")}, "rangemode": "tozero", "tickformat": ",d",
                "dtick": 1 if peak <= 8 else None},
         legend={"orientation": "h", "y": -28 / plot_px, "yanchor": "top", "entrywidth": 0.5,
                 "entrywidthmode": "fraction", "traceorder": "normal", "font": {"size": 10}})
@@ -134,22 +147,28 @@ def transition_timeline(transition: pd.DataFrame, today: pd.Timestamp | None = N
     df = transition[transition["start_date"].notna() & (transition["end_date"].notna()
                                                         | (transition["status_kind"] == "reported"))].copy()
     df["finish"] = df["end_date"].fillna(today)
-    df["row"] = ("Phase " + df["phase"].astype(str) + " · " + df["area"] + " (" + df["status_kind"]
-                 + ")")
+    # Translators: a row of the transition chart, e.g. "Phase 1 · Federal Iraq (planned)";
+    # {kind} is "planned" or "reported"
+    row = _("Phase {phase} · {area} ({kind})")
+    df["row"] = [row.format(phase=phase, area=shown(area), kind=word(kind))
+                 for phase, area, kind in zip(df["phase"], df["area"], df["status_kind"], strict=True)]
     fig = go.Figure()
     for kind, color in (("planned", OKABE_ITO[1]), ("reported", OKABE_ITO[4])):
         grp = df[df["status_kind"] == kind]
         if grp.empty:
             continue
-        ongoing = np.where(grp["end_date"].isna(), " (ongoing)", "")
+        # Translators: the end of a phase still under way: today's date, then "(ongoing)"
+        ongoing = _("{date} (ongoing)")
+        finish = [(ongoing if pd.isna(end) else "{date}").format(date=day(when, DAY))
+                  for when, end in zip(grp["finish"], grp["end_date"], strict=True)]
         fig.add_bar(y=grp["row"], x=(grp["finish"] - grp["start_date"]).dt.days * 86_400_000,
-                    base=grp["start_date"], orientation="h", name=kind, marker_color=color,
+                    base=grp["start_date"], orientation="h", name=word(kind), marker_color=color,
                     customdata=np.stack([plain(grp["description"].str.slice(0, 160)),
-                                         grp["finish"].dt.strftime("%d %b %Y") + ongoing], axis=1),
+                                         finish], axis=1),
                     hovertemplate="%{base|%d %b %Y} → %{customdata[1]}<br>%{customdata[0]}"
                                   "<extra></extra>")
     fig.add_vline(x=today, line_color="#D55E00", line_dash="dot")
-    fig.add_annotation(x=today, y=1.02, yref="paper", text="today", showarrow=False)
+    fig.add_annotation(x=today, y=1.02, yref="paper", text=_("today"), showarrow=False)
     fig.update_layout(barmode="overlay", height=300, xaxis_type="date",
                       margin={"l": 10, "r": 10, "t": 20, "b": 10}, legend={"orientation": "h"})
     return fig

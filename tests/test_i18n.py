@@ -1,0 +1,151 @@
+"""The interface in English, Arabic and Sorani Kurdish (issue 26): catalogs complete and in step
+with the code, plural forms, numbers and dates per locale, the language per visitor, the app in
+each language through AppTest."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from streamlit.testing.v1 import AppTest
+
+from geo.app import i18n
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "streamlit_app.py")
+PLACEHOLDER = re.compile(r"\{[a-z_0-9]*(?:[:!][^}]*)?\}")
+
+
+def catalog(lang: str):
+    with i18n.po_path(lang).open("rb") as fh:
+        return read_po(fh, locale=lang, domain=i18n.DOMAIN)
+
+
+def test_catalogs_are_in_step_with_the_code():
+    """A message added to the code without `make messages` fails here, not in front of a reader."""
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "update_catalogs.py"), "--check"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("lang", ["ar", "ckb"])
+def test_every_message_is_translated_with_the_same_placeholders(lang):
+    cat = catalog(lang)
+    assert len(cat) > 300  # the whole interface, not a sample
+    missing, fuzzy, mismatched = [], [], []
+    for message in cat:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(s.strip() for s in strings):
+            missing.append(ids[0])
+        if message.fuzzy:
+            fuzzy.append(ids[0])
+        wanted = set(PLACEHOLDER.findall(ids[-1]))
+        for s in strings:
+            if s and set(PLACEHOLDER.findall(s)) - set(PLACEHOLDER.findall(ids[0])) - wanted:
+                mismatched.append((ids[0], s))
+            # a placeholder of the message may be left out only in a singular/dual form
+            # ("one event" written out): every other form must keep them all
+            if s and len(strings) == 1 and set(PLACEHOLDER.findall(s)) != wanted:
+                mismatched.append((ids[0], s))
+    assert not missing, missing[:20]
+    assert not fuzzy, fuzzy[:20]
+    assert not mismatched, mismatched[:20]
+
+
+def test_plural_forms_follow_each_language():
+    assert catalog("ar").num_plurals == 6  # zero, one, two (dual), few, many, other
+    assert catalog("ckb").num_plurals == 2
+    with i18n.use("ar"):
+        forms = {i18n.ngettext("{n} event", "{n} events", n) for n in (0, 1, 2, 3, 11, 100)}
+    assert len(forms) == 6, forms  # Arabic: every plural form written, not the English two
+
+
+def test_language_from_url_browser_and_bad_values():
+    assert i18n.language_from("ar", "en-US") == ("ar", None)
+    assert i18n.language_from(None, "ckb-IQ") == ("ckb", None)
+    assert i18n.language_from(None, "ar_IQ") == ("ar", None)
+    assert i18n.language_from(None, "fr-FR") == ("en", None)
+    lang, notice = i18n.language_from("<b>xx</b>", None)
+    assert lang == "en" and "lang" in notice and "ar, ckb" in notice
+
+
+def test_numbers_and_dates_per_locale_western_digits_by_default():
+    day = date(2026, 3, 14)
+    assert (i18n.number(1234567), i18n.day(day)) == ("1,234,567", "14 Mar 2026")
+    with i18n.use("ar"):
+        assert i18n.number(1234567) == "1,234,567"
+        assert i18n.day(day) == "14 آذار 2026"
+    with i18n.use("ar", digits="arab"):
+        assert i18n.number(1234567) == "١٬٢٣٤٬٥٦٧"
+        assert i18n.day(day) == "١٤ آذار ٢٠٢٦"
+    with i18n.use("ckb"):
+        assert i18n.day(day) == "14 ئازار 2026"
+        assert i18n.day(date(2025, 12, 29)) == "29 کانوونی یەکەم 2025"  # as Kurdish media write it
+    with i18n.use("en", digits="arab"):  # Arabic-Indic digits only in Arabic and Kurdish
+        assert i18n.number(12) == "12"
+
+
+def test_each_visitor_reads_their_own_language():
+    """Streamlit runs each session's script in its own thread: one visitor's language must never
+    leak into another's (a hosted copy serves many at once)."""
+    seen: dict[str, str] = {}
+
+    def visit(lang: str) -> None:
+        i18n.set_language(lang)
+        barrier.wait()
+        seen[lang] = i18n._("Overview")
+
+    barrier = threading.Barrier(3)
+    threads = [threading.Thread(target=visit, args=(lang,)) for lang in i18n.LANGUAGES]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert seen["en"] == "Overview"
+    assert seen["ar"] != "Overview" and seen["ckb"] != "Overview" and seen["ar"] != seen["ckb"]
+    assert i18n.current() == "en"  # the test's own thread is untouched
+
+
+def _app(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("lang", ["ar", "ckb"])
+def test_the_app_opens_in_the_language_of_the_link_right_to_left(lang, keep_running_entrypoint):
+    at = _app(lang=lang, actor="Kataib Hezbollah")
+    with i18n.use(lang):
+        title = i18n._("Iraq: attacks, strikes and foreign forces")
+    assert at.title[0].value == title != "Iraq: attacks, strikes and foreign forces"
+    assert at.selectbox(key="lang").value == lang
+    assert any("direction: rtl" in h.proto.body for h in at.get("html"))
+    # the language never changes the filter: the link keeps both, and the same events are shown
+    assert dict(at.query_params)["lang"] in (lang, [lang])
+    assert dict(at.query_params)["actor"] in ("Kataib Hezbollah", ["Kataib Hezbollah"])
+    english = _app(actor="Kataib Hezbollah")
+    assert english.metric[0].value == at.metric[0].value
+    assert not any("direction: rtl" in h.proto.body for h in english.get("html"))
+
+
+def test_switching_language_keeps_the_filter_and_a_bad_lang_is_said(keep_running_entrypoint):
+    at = _app(lang="xx", actor="Kataib Hezbollah")
+    assert any("lang" in w.value for w in at.warning)
+    at.selectbox(key="lang").set_value("ar").run()
+    assert not at.exception
+    params = dict(at.query_params)
+    assert params["lang"] in ("ar", ["ar"]) and params["actor"] in ("Kataib Hezbollah",
+                                                                     ["Kataib Hezbollah"])
+    at.toggle(key="digits_arab").set_value(True).run()
+    assert dict(at.query_params)["digits"] in ("arab", ["arab"])
+    assert re.search("[٠-٩]", at.metric[0].value)
