@@ -22,7 +22,9 @@ PAGES = [
 ]
 
 nav = st.navigation(PAGES)
+ui.skip_link()
 ui.language_picker()
+ui.page_style()
 data = ui.get_data()
 st.session_state["filter"] = ui.sidebar_filter(data)
 nav.run()

@@ -19,16 +19,17 @@ with left:
     personnel = aggregate.latest_personnel(deployments)
     layers = ("boundaries", "regions", "sites", "rings") if "rings" in f.layers else (
         "boundaries", "regions", "sites")
-    st.plotly_chart(ui.cached_figure("dep_map", lambda: figures.layered_map(
+    # Translators: the title of the Deployments page's map
+    ui.chart(st, ui.cached_figure("dep_map", lambda: figures.layered_map(
                         figures.MapData(data.admin1, data.regions, sites=sites,
                                         personnel=personnel),
                         figures.MapSpec(layers, rings_km=(50, 100), dark=ui.is_dark(),
                                         **ui.map_size(400, 520)))),
-                    key="dep_map", config={"displaylogo": False})
+             _("Map of foreign-force sites"), key="dep_map")
 with right:
     st.subheader(_("Foreign troops in Iraq (national totals)"))
-    st.plotly_chart(ui.cached_figure("dep_troops", lambda: figures.troop_chart(
-        data.troop_levels, key_dates)), key="dep_troops")
+    ui.chart(st, ui.cached_figure("dep_troops", lambda: figures.troop_chart(
+        data.troop_levels, key_dates)), _("Troop levels"), key="dep_troops")
     st.caption(_("One line per force: US forces apart from coalition figures. No source "
                  "publishes troop numbers by region, so totals are national; per-site figures "
                  "appear on the map only where published. Figures from partisan outlets are shown "
@@ -41,8 +42,9 @@ with right:
              fold=_("every troop figure with its source"))
 
 st.subheader(_("Transition of the coalition mission"))
-st.plotly_chart(ui.cached_figure("dep_transition", lambda: figures.transition_timeline(
-    data.transition), pd.Timestamp.today().date()), key="dep_transition")  # draws "today"
+ui.chart(st, ui.cached_figure("dep_transition", lambda: figures.transition_timeline(
+    data.transition), pd.Timestamp.today().date()),  # draws "today"
+    _("Transition phases"), key="dep_transition")
 ui.table(data.transition, "dep_transition_table", newest_first="start_date",
          columns=["start_date", "end_date", "phase", "area", "status_kind", "description",
                   "source_publisher", "source_url"],
@@ -58,8 +60,9 @@ ui.table(data.milestones, "dep_milestones_table", newest_first="date",
          fold=_("milestones with their sources"))
 
 st.subheader(_("What the sources report, site by site"))
-st.plotly_chart(ui.cached_figure("dep_status", lambda: figures.site_status_chart(deployments)),
-                key="dep_status")
+ui.chart(st, ui.cached_figure("dep_status", lambda: figures.site_status_chart(deployments)),
+         # Translators: the title of a chart of each site's reported and planned status
+         _("Status of each site"), key="dep_status")
 status = aggregate.latest_site_status(deployments)
 ui.table(status, "dep_status_table", newest_first="reported_as_of",
          columns=["site_name", "region", "admin1_name", "reported_status", "reported_as_of",

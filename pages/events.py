@@ -43,19 +43,20 @@ ui.table(table, "events_table", newest_first="event_date", columns=[
     "time_precision", "geo_precision", "source_date"])
 
 c1, c2 = st.columns(2)
-c1.plotly_chart(ui.cached_figure("ev_by_type", lambda: figures.bar_chart(
+ui.chart(c1, ui.cached_figure("ev_by_type", lambda: figures.bar_chart(
     shown_in_language(aggregate.counts_by(events, "event_type"), "event_type"), "event_type",
-    title=_("By event type"))), key="ev_by_type")
-c2.plotly_chart(ui.cached_figure("ev_by_actor", lambda: figures.bar_chart(
+    title=_("By event type"))), _("By event type"), key="ev_by_type")
+ui.chart(c2, ui.cached_figure("ev_by_actor", lambda: figures.bar_chart(
     shown_in_language(aggregate.counts_by_family(events, "actor1", top=10), "family"), "family",
-    title=_("By side that acted (actor family)"), color=figures.OKABE_ITO[5])), key="ev_by_actor")
+    title=_("By side that acted (actor family)"), color=figures.OKABE_ITO[5])),
+    _("By side that acted (actor family)"), key="ev_by_actor")
 c3, c4 = st.columns(2)
-c3.plotly_chart(ui.cached_figure("ev_by_gov", lambda: figures.bar_chart(
+ui.chart(c3, ui.cached_figure("ev_by_gov", lambda: figures.bar_chart(
     aggregate.counts_by(events, "admin1_name"), "admin1_name", title=_("By governorate"),
-    color=figures.OKABE_ITO[2])), key="ev_by_gov")
-c4.plotly_chart(ui.cached_figure("ev_over_time", lambda: ui.timeline_figure(
+    color=figures.OKABE_ITO[2])), _("By governorate"), key="ev_by_gov")
+ui.chart(c4, ui.cached_figure("ev_over_time", lambda: ui.timeline_figure(
     data, aggregate.timeline(events, "MS", by=direction.COLUMN), by=direction.COLUMN,
-    title=_("Over time, by direction"))), key="ev_over_time")
+    title=_("Over time, by direction"))), _("Over time, by direction"), key="ev_over_time")
 
 st.subheader(_("One event"))
 if events.empty:

@@ -43,13 +43,14 @@ if text.strip() and found.empty:
 elif len(found):
     points = found.dropna(subset=["lat"]).rename(columns={"matched_name": "name", "lat": "latitude",
                                                          "lon": "longitude"})
-    st.plotly_chart(figures.layered_map(
+    ui.chart(st, figures.layered_map(
         figures.MapData(data.admin1, data.regions,
                         sites=points.assign(kind=points["mention"],
                                             site_id=points.index.astype(str))),
         figures.MapSpec(("boundaries", "regions", "sites", "labels"), height=460, width=700,
                         dark=ui.is_dark())),
-        key="gp_map", config={"displaylogo": False})
+        # Translators: the title of the Geoparse page's map
+        _("Places found in the text"), key="gp_map")
     picked = st.dataframe(found[["mention", "matched_name", "admin1_code", "region", "precision",
                                  "sentence", "start", "end"]], hide_index=True, key="gp_table",
                           on_select="rerun", selection_mode="multi-row", column_config={

@@ -31,7 +31,8 @@ with map_area:
         fig = figures.animated_map(figures.MapData(data.admin1, events=events),
                                    figures.MapSpec(dark=ui.is_dark(), width=size["width"],
                                                    height=size["height"]))
-        st.plotly_chart(fig, key="map_animated", config={"displaylogo": False})
+        # Translators: the title of the Map page's animated map
+        ui.chart(st, fig, _("Events month by month"), key="map_animated")
     else:
         fig, note = ui.main_map(data, f, events, sites, metric, tuple(sorted(rings)),
                                 districts=districts)
@@ -41,10 +42,10 @@ with map_area:
         if "alerts" in f.layers:
             ui.alerts_caption(data, ui.surge_alerts(data, f, districts))
         left, right = st.columns([3, 1])
-        left.plotly_chart(fig, key="main_map",
-                          on_select=lambda: select("main_map"),
-                          selection_mode=("points",),
-                          config={"displaylogo": False, "scrollZoom": True})
+        # Translators: the title of the map of the filtered events (Map page, Overview)
+        ui.chart(left, fig, _("Map of the filtered events"), key="main_map",
+                 on_select=lambda: select("main_map"), selection_mode=("points",),
+                 config={"displaylogo": False, "scrollZoom": True})
         left.caption(_("Click an event (or pick one under the list) to read its record below; "
                        "click a governorate (or shift-click several) to filter every page to it. "
                        "Layers are under **Map layers** in the sidebar. Base map: Natural Earth; "

@@ -47,20 +47,20 @@ ui.alerts_caption(data, ui.surge_alerts(data, f))
 
 left, right = st.columns([5, 6])
 with left:
-    st.plotly_chart(ui.cached_figure("overview_map", lambda: figures.overview_map(
+    ui.chart(st, ui.cached_figure("overview_map", lambda: figures.overview_map(
                         figures.MapData(data.admin1, events=events, sites=sites),
                         figures.MapSpec(dark=ui.is_dark(), bounds=ui.map_bounds(data, f, events),
                                         **ui.map_size(400, 420)))),
-                    key="overview_map",
-                    config={"displaylogo": False})
+             _("Map of the filtered events"), key="overview_map")
 with right:
     freq = st.segmented_control(_("Timeline by"), [N_("Month"), N_("Week")], default="Month",
                                 key="ov_freq", format_func=_)
     step = "W-MON" if freq == "Week" else "MS"
-    st.plotly_chart(ui.cached_figure("overview_timeline", lambda: ui.timeline_figure(
-                        data, aggregate.timeline(events, step, by=direction.COLUMN),
-                        by=direction.COLUMN), step), key="overview_timeline",
-                    config={"displaylogo": False})
+    ui.chart(st, ui.cached_figure("overview_timeline", lambda: ui.timeline_figure(
+                 data, aggregate.timeline(events, step, by=direction.COLUMN),
+                 by=direction.COLUMN), step),
+             # Translators: the title of the Overview's timeline
+             _("Events over time, by direction"), key="overview_timeline")
 st.download_button(_("Download a printable brief of this view (HTML)"),
                    # built when clicked, outside this run: the reader's language goes with it
                    partial(brief.brief_html, data, f, lang=i18n.current()),

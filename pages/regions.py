@@ -30,13 +30,13 @@ else:
     table = aggregate.admin1_table(events, sites, data.admin1)
 left, right = st.columns([5, 4])
 with left:
-    st.plotly_chart(ui.cached_figure("reg_map", lambda: figures.layered_map(
+    ui.chart(st, ui.cached_figure("reg_map", lambda: figures.layered_map(
                         figures.MapData(polys, data.regions, table=table),
                         figures.MapSpec(("choropleth", "boundaries", "regions", "labels"),
                                         metric=metric, dark=ui.is_dark(),
                                         **ui.map_size(480, 560))), metric, unit),
-                    key="reg_map", on_select=lambda: select("reg_map"),
-                    selection_mode=("points",), config={"displaylogo": False})
+             _(aggregate.METRICS[metric]), key="reg_map", on_select=lambda: select("reg_map"),
+             selection_mode=("points",))
 with right:
     comparison = aggregate.region_table(table)
     st.subheader(_("Federal Iraq, the Kurdistan Region and the disputed territories") if districts
@@ -45,14 +45,15 @@ with right:
     ui.table(comparison, "reg_comparison", fold=_("the comparison"))
     regions_shown = comparison.assign(region=comparison["region"].map(
         lambda value: _(value) if isinstance(value, str) and value else value))
-    st.plotly_chart(figures.bar_chart(regions_shown, "region", metric,
-                                      title=_(aggregate.METRICS[metric])), key="reg_bar")
+    ui.chart(st, figures.bar_chart(regions_shown, "region", metric,
+                                   title=_(aggregate.METRICS[metric])),
+             _(aggregate.METRICS[metric]), key="reg_bar")
 
 st.subheader(_("Trend by region"))
 tl = aggregate.timeline(events[events["region"].isin(["Federal Iraq", "Kurdistan Region"])], "MS",
                         by="region")
-st.plotly_chart(ui.cached_figure("reg_trend", lambda: ui.timeline_figure(data, tl, by="region")),
-                key="reg_trend")
+ui.chart(st, ui.cached_figure("reg_trend", lambda: ui.timeline_figure(data, tl, by="region")),
+         _("Trend by region"), key="reg_trend")
 
 st.subheader(_(unit))
 st.caption(_("Most events first; click a header to sort by another column."))

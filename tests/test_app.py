@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import html
 import json
 import re
 import tomllib
@@ -309,10 +310,12 @@ def test_pages_at_scale_show_cells_and_a_bounded_table(monkeypatch, tmp_path):
 def test_map_feed_lists_newest_first_and_a_selected_event_shows_its_record():
     at = run("pages/map.py")
     assert not at.dataframe  # the feed is text: no data grid to load on the Map page
-    lines = next(m.value for m in at.markdown if m.value.startswith("- ")).split("\n")
-    dates = [re.sub(r"\\(.)", r"\1", line[2:].split(" · ")[0]) for line in lines]
+    feed = next(h.proto.body for h in at.get("html") if ui.FEED_CLASS in h.proto.body)
+    assert 'tabindex="0"' in feed and 'role="region"' in feed  # the keyboard can scroll it
+    lines = [html.unescape(li) for li in re.findall(r"<li>(.*?)</li>", feed)]
+    dates = [line.split(" · ")[0] for line in lines]
     assert len(lines) == min(100, N_EVENTS) and dates == sorted(dates, reverse=True)
-    assert all(line.split(" · ")[1].replace("\\", "") in direction.DIRECTIONS for line in lines)
+    assert all(line.split(" · ")[1] in direction.DIRECTIONS for line in lines)
     assert any(line.endswith("toll unknown") for line in lines)  # a blank toll is not 0
     picker = at.selectbox(key="map_feed")
     assert picker.value is None and len(picker.options) == len(lines)

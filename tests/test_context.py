@@ -124,3 +124,28 @@ def test_rebuild_matches_the_shipped_file(tmp_path):
     shipped = context.load(paths.REPO_ROOT)
     assert list(fresh["kind"]) == list(shipped["kind"]) and list(fresh["name"]) == list(shipped["name"])
     assert fresh.geometry.geom_equals_exact(shipped.geometry, tolerance=1e-6).all()
+
+
+def test_iraqi_towns_carry_their_arabic_and_kurdish_names():
+    """The city labels in Arabic and Kurdish come from GeoNames' untagged alternate names by a
+    general rule (`context.arabic_name`, `kurdish_name`): checked against the governorates'
+    own Arabic names (OCHA's, in the boundary table) where a seat shares its governorate's name,
+    and against the rule's cases."""
+    from geo.data.paths import REPO_ROOT
+    from geo.spatial.admin1_table import ADMIN1
+
+    names = context.local_city_names(REPO_ROOT).set_index("name")
+    official = dict(zip(ADMIN1.admin1_name, ADMIN1.name_ar, strict=True))
+    same = [n for n in names.index if n in official]
+    assert len(same) >= 8
+    for town in same:
+        assert names.loc[town, "name_ar"].replace("إ", "ا").replace("أ", "ا") == \
+            official[town].replace("إ", "ا").replace("أ", "ا"), town
+    assert names.loc["Mosul", "name_ar"] == "الموصل" and names.loc["Erbil", "name_ckb"] == "هەولێر"
+    assert names.loc["Tehran", "name_ar"] == ""  # outside Iraq: the Latin label stays
+    # the rule: no Persian or Kurdish letter in Arabic, the article first, no office names
+    assert context.arabic_name("موصل|الموصل|موسڵ|مووسڵ") == "الموصل"
+    assert context.arabic_name("القائم|حصيبة|مركز قضاء القائم") == "القائم"
+    assert context.arabic_name("بعقوبه|بعقوبة|بەعقووبە") == "بعقوبة"
+    assert context.kurdish_name("دهۆك|دووهۆک|دھۆک") == "دهۆک"  # ك is Arabic, ھ is ه
+    assert context.arabic_name("Mosul|Musil") == "" and context.kurdish_name("الموصل") == ""

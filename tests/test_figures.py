@@ -218,3 +218,32 @@ def test_marker_rows_keep_a_gap_on_each_row():
                                       "2024-01-04"]).sort_values())
     rows = figures.marker_rows(dates, pd.Timedelta(days=5))
     assert rows == [0, 1, 2, 2, 0]  # the fourth shares the top row: three rows at most
+
+
+def test_every_chart_and_map_says_what_it_shows_and_gives_its_data(data):
+    """The text alternative under a chart (WCAG 1.1.1) is generated from the figure for the
+    filter: its range and its highest value; a map's layers and what each draws; and the table
+    behind it holds the values drawn, in the reader's language."""
+    from geo.app import i18n
+    from geo.app.figures import alternatives
+
+    events, sites = data[2], data[3]
+    by_type = figures.bar_chart(aggregate.counts_by(events, "event_type"), "event_type")
+    text = alternatives.describe(by_type, "By event type")
+    top = events["event_type"].value_counts()
+    assert text.startswith("By event type: ") and f"highest {top.iloc[0]:,} at {top.index[0]}" in text
+    assert alternatives.chart_table(by_type)["Value"].sum() == len(events)
+    monthly = figures.timeline_chart(aggregate.timeline(events, "MS"),
+                                     aggregate.key_dates(events, load("transition").data))
+    said = alternatives.describe(monthly, "Monthly events")
+    assert "from Dec 2019 to Mar 2026" in said and "highest" in said  # monthly bins by month
+    shown = _map(data, ("boundaries", "events", "sites"))
+    said = alternatives.describe(shown, "Map")
+    placed = int(sites["latitude"].notna().sum())
+    assert said.startswith("Map: a map of Iraq.") and f"Foreign-force sites ({placed})" in said
+    assert "nothing to draw" in alternatives.describe(
+        figures.bar_chart(aggregate.counts_by(events.iloc[:0], "event_type"), "event_type"), "X")
+    with i18n.use("ar"):
+        arabic = alternatives.describe(by_type, "حسب نوع الحدث")
+        assert "أعلى قيمة" in arabic and list(alternatives.chart_table(by_type)) == [
+            "السلسلة", "الفئة أو التاريخ", "القيمة"]

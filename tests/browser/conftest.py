@@ -97,3 +97,26 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+AXE_PACKAGE = "axe-core@4.14.1"  # Deque's engine behind most accessibility audits (MPL-2.0)
+
+
+@pytest.fixture(scope="session")
+def axe_script(tmp_path_factory) -> str:
+    """axe-core from the npm registry, as the app takes its other JavaScript from npm; injected
+    into pages by the accessibility tests, never served by the app."""
+    import tarfile
+
+    if shutil.which("npm") is None:
+        if os.environ.get("CI"):
+            pytest.fail("npm is not installed (.ci/run installs it)")
+        pytest.skip("npm is not installed")
+    folder = tmp_path_factory.mktemp("axe")
+    done = subprocess.run(["npm", "pack", AXE_PACKAGE, "--pack-destination", str(folder)],
+                          capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        pytest.fail(f"npm pack {AXE_PACKAGE} failed: {done.stderr.strip()[-300:]}")
+    tarball = next(folder.glob("axe-core-*.tgz"))
+    with tarfile.open(tarball) as tar:
+        return tar.extractfile("package/axe.min.js").read().decode("utf-8")

@@ -202,7 +202,7 @@ def test_maps_and_charts_show_hostile_text_as_text(hostile_app, watched):
     assert_inert(page, watch, "overview hover")
 
     open_filtered(page, hostile_app, "map")
-    literal_shown(page.locator('[data-testid="stMarkdown"] li').all_text_contents())  # the feed
+    literal_shown(page.locator('.geo-feed li').all_text_contents())  # the feed
     labels = hover_map_points(page, "main_map")
     page.screenshot(path=str(ARTIFACTS / "xss_map_hover.png"))
     literal_shown(labels)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import html
 import re
 import shutil
 import tempfile
@@ -29,6 +30,7 @@ from geo.app.dataset import Data
 from geo.app.dataset import imported_coverage as _imported_coverage
 from geo.app.dataset import joined_imports as _joined_imports
 from geo.app.direction import DIRECTIONS
+from geo.app.figures import alternatives
 from geo.app.filters import LAYERS, Filter
 from geo.app.i18n import N_, _, day, ngettext, number
 from geo.data.export import export_frame, to_csv_text
@@ -208,6 +210,16 @@ def language() -> str:
     return lang
 
 
+CONTENT_ANCHOR = "content"
+
+
+def skip_link() -> None:
+    """"Skip to the content": the first stop in the sidebar after the page links, so a keyboard
+    user passes the filters in one key (WCAG 2.4.1)."""
+    label = _("Skip to the content")
+    st.sidebar.markdown(f"[{label}](#{CONTENT_ANCHOR})")
+
+
 def language_picker() -> str:
     """The sidebar's language choice, digits option and right-to-left layout."""
     lang = language()
@@ -217,8 +229,38 @@ def language_picker() -> str:
     if i18n.is_rtl(lang):
         st.sidebar.toggle(i18n._("Arabic-Indic digits (٠١٢٣)"), key=DIGITS_KEY)
         lang = language()
-        st.html(RTL_CSS)
     return lang
+
+
+LANG_FRAME_TITLE = "page language"  # the hidden frame that sets <html lang> (page_style)
+# Our own page furniture: the events feed's scrolling list, and a focus ring a keyboard user
+# sees on it and on links (WCAG 2.4.7).
+BASE_CSS = """<style>
+.geo-feed { overflow-y: auto; border: 1px solid rgba(128, 128, 128, 0.45); border-radius: 0.5rem;
+  padding: 0.25rem 0.75rem; }
+.geo-feed ul { margin: 0; padding-inline-start: 1.1rem; }
+.geo-feed li { margin: 0.2rem 0; line-height: 1.45; }
+.geo-feed:focus-visible, [data-testid="stMarkdownContainer"] a:focus-visible {
+  outline: 3px solid #0072B2; outline-offset: 2px; }
+""" + f'[data-testid="stElementContainer"]:has(iframe[title="{LANG_FRAME_TITLE}"]) ' + """{
+  display: none; }
+/* A reader who asked their system for less motion gets no Play button on the month-by-month
+   map: the slider under it still steps through the months, each drawn at once (WCAG 2.3.3). */
+@media (prefers-reduced-motion: reduce) {
+  .js-plotly-plot .updatemenu-container { display: none !important; } }
+</style>"""
+
+
+def page_style() -> None:
+    """The app's CSS for this run (the feed and focus rings; right to left in Arabic and
+    Kurdish), and the page's language on its <html> element, which Streamlit leaves "en": a
+    screen reader reads Arabic with an English voice otherwise (WCAG 3.1.1). Streamlit offers
+    no setting for it, so a one-line script in a hidden same-origin frame sets it; the code is
+    one of three fixed language codes, never text from a reader or the data."""
+    lang = i18n.current() if i18n.current() in i18n.LANGUAGES else i18n.DEFAULT
+    st.html(BASE_CSS + (RTL_CSS if i18n.is_rtl() else ""))
+    st.iframe(f"<script>window.parent.document.documentElement.lang = '{lang}';</script>",
+              height=1, tab_index=-1, alt=LANG_FRAME_TITLE)
 
 
 def _language_params() -> dict[str, str]:
@@ -644,16 +686,24 @@ def feed_labels(latest: pd.DataFrame) -> pd.Series:
             + toll.where(deaths.notna(), _("toll unknown")))
 
 
+FEED_CLASS = "geo-feed"
+
+
 def event_feed(latest: pd.DataFrame, key: str, height: int = 470) -> None:
     """A newest-first list of events beside a map, and a picker that opens one's record below
     (`SELECTED_EVENT`, as a click on the map does). Text, not a data grid: the grid's code
-    costs a first visit more than the map does (docs/bench_ui.md)."""
+    costs a first visit more than the map does (docs/bench_ui.md). The list scrolls in a
+    region the keyboard can reach and scroll (WCAG 2.1.1; a Streamlit container of fixed height
+    takes no focus), named for screen readers; its text is escaped, never read as HTML."""
     if latest.empty:
         st.caption(_("No event matches the filter."))
         return
     labels = feed_labels(latest)
-    with st.container(height=height):
-        st.markdown("\n".join("- " + md_escape_all(labels)))
+    items = "".join(f"<li>{html.escape(text)}</li>" for text in labels.str.split().str.join(" "))
+    # Translators: what a screen reader says for the scrolling list of events beside the map
+    name = html.escape(_("Newest events, newest first"))
+    st.html(f'<div class="{FEED_CLASS}" role="region" tabindex="0" aria-label="{name}" '
+            f'style="max-height: {int(height)}px"><ul>{items}</ul></div>')
     names = dict(zip(latest["event_id"], labels, strict=True))
     # Translators: a picker under the list of the newest events: read one event's record
     st.selectbox(_("Read one"), list(names), index=None, key=key, format_func=names.get,
@@ -710,7 +760,7 @@ NEEDS_DISTRICTS = N_("The disputed territories and the jurisdiction filter need 
 
 def page_header(title: str, data: Data, f: Filter, shown: int | None = None) -> None:
     """Title plus the data's coverage dates and the active filter, on every page."""
-    st.title(title)
+    st.title(title, anchor=CONTENT_ANCHOR)
     parts = [coverage_text(data.coverage)]
     if shown is not None and data.repeats is not None and len(data.repeats):
         repeats = len(data.repeats)
@@ -863,6 +913,19 @@ def cached_figure(name: str, build: Callable[[], go.Figure], *key: object) -> go
 def _cached_figure(name: str, version: tuple, fkey: tuple, dark: bool, phone: bool, key: tuple,
                    lang: tuple, *, _build: Callable[[], go.Figure]) -> go.Figure:
     return _build()
+
+
+def chart(where, fig: go.Figure, title: str, **kwargs) -> object:
+    """A chart or map, with its text alternative under it (what it shows for this filter and its
+    main figures, `figures.alternatives`) and the data it draws one click away as a table
+    (WCAG 1.1.1). `where` is st or a column; `kwargs` go to `plotly_chart`."""
+    kwargs.setdefault("config", {"displaylogo": False})
+    shown = where.plotly_chart(fig, **kwargs)
+    where.caption(md_escape(alternatives.describe(fig, title)))
+    # Translators: a folded section under every chart and map: the values it draws, as a table
+    with where.expander(_("Data behind this chart")):
+        st.table(alternatives.chart_table(fig))
+    return shown
 
 
 def lod_note(fig: go.Figure, n_events: int) -> str | None:
@@ -1023,8 +1086,9 @@ def exposure_section(data: Data, f: Filter, sites: pd.DataFrame) -> None:
     periods = rows.drop_duplicates("period_start")[["status", "period_start", "period_end"]]
     near = exposure.attacks_near(events, site, max(radii))
     cover = events_coverage(data)
-    st.plotly_chart(figures.exposure_timeline(periods, near, radii, cover), key="exp_timeline",
-                    config={"displaylogo": False})
+    chart(st, figures.exposure_timeline(periods, near, radii, cover),
+          # Translators: the title of a chart of the events near one site, over time
+          _("Events near the site over time"), key="exp_timeline")
     # Translators: under the site exposure chart: bands and ticks are what the chart draws
     st.caption(_("Bands: the site's reported status (plans are not counted). Ticks: attacks on "
                  "US/coalition and diplomatic sites at their distance from the site. Each row "

@@ -15,6 +15,7 @@ Sources (provenance and licences in data/README.md):
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -128,19 +129,66 @@ def read_cities(path: Path) -> pd.DataFrame:
     return listed.assign(geonameid=ids.astype(int))
 
 
+# Letters of Persian, Kurdish and Urdu that Arabic does not write, and Sorani's own letters.
+_NOT_ARABIC = set("پچژگکیەێۆڵڕڤھہےڪ")
+_SORANI = set("ەێۆڵڕڤ")
+_HARAKAT = re.compile("[\u064b-\u0652\u0670\u0640]")  # short vowels, shadda, tatweel
+_ARABIC_SCRIPT = re.compile("^[\u0600-\u06ff ]+$")
+_UNIT_WORDS = re.compile(r"(?:^|\s)(?:مركز|قضاء|ناحية|محافظة|استان|شهرستان)(?:\s|$)")
+
+
+def _candidates(alternates: str) -> list[str]:
+    """GeoNames' alternate names in Arabic script, vowel marks dropped, without administrative
+    words ("مركز قضاء القائم" is the district seat's office name, not the town's)."""
+    names = [_HARAKAT.sub("", n).replace("ھ", "ه").strip() for n in alternates.split("|")]
+    return [n for n in names if n and _ARABIC_SCRIPT.match(n) and not _UNIT_WORDS.search(n)]
+
+
+def arabic_name(alternates: str) -> str:
+    """The town's Arabic name among GeoNames' untagged alternate names (blank when none): no
+    Persian or Kurdish letter; then the name with the article, as Arabic writes most town names
+    (الموصل, not موصل); then the spelling given most often; then ة and ي endings over ه and ى;
+    then the shorter. A general rule, checked on Iraq's governorate seats (docs/decisions.md)."""
+    names = [n for n in _candidates(alternates) if not set(n) & _NOT_ARABIC]
+    if not names:
+        return ""
+    count = pd.Series(names).value_counts()
+    return min(count.index, key=lambda n: (not n.startswith("ال"), -count[n],
+                                           n.endswith(("ه", "ى")), len(n), n))
+
+
+def kurdish_name(alternates: str) -> str:
+    """The town's Sorani name: an alternate name written with Sorani's own letters (ە ێ ۆ ڵ ڕ ڤ)
+    and none of Arabic's ك ي ة; the spelling given most often, then the shorter (دهۆک over
+    دووهۆک). Blank when GeoNames has none."""
+    names = [n for n in _candidates(alternates) if set(n) & _SORANI and not set(n) & set("كية")]
+    if not names:
+        return ""
+    count = pd.Series(names).value_counts()
+    return min(count.index, key=lambda n: (-count[n], len(n), n))
+
+
 def cities(listed: pd.DataFrame, places: pd.DataFrame) -> gpd.GeoDataFrame:
     """The listed GeoNames places with GeoNames' coordinates; `rank` orders the labels (lower
     wins a place when two would collide)."""
-    got = listed.merge(places[["geonameid", "latitude", "longitude", "population"]],
-                       on="geonameid", how="left", validate="one_to_one")
+    columns = ["geonameid", "latitude", "longitude", "population", "countrycode",
+               "alternatenames"]
+    got = listed.merge(places.reindex(columns=columns), on="geonameid", how="left",
+                       validate="one_to_one")
     missing = got.loc[got["latitude"].isna(), "label"].tolist()
     if missing:
         raise ValueError(f"data/context/cities.csv: not in GeoNames cities500: {missing}")
     got["rank"] = got["role"].map(ROLE_RANK) * 10_000_000 - got["population"].clip(0, 9_999_999)
     got = got.sort_values("rank").reset_index(drop=True)
+    # Arabic and Kurdish labels for Iraq's towns, where GeoNames' names are reliably Iraqi
+    # usage; the neighbours' towns keep their Latin label (a visible fallback).
+    iraqi = got["countrycode"].eq("IQ") & got["alternatenames"].notna()
+    alternates = got["alternatenames"].where(iraqi, "").fillna("").astype(str)
+    name_ar = alternates.map(arabic_name)
     return gpd.GeoDataFrame(
         {"name": got["label"], "kind": "city", "role": got["role"],
-         "rank": got["rank"].astype(int)},
+         "rank": got["rank"].astype(int), "name_ar": name_ar,
+         "name_ckb": alternates.map(kurdish_name)},
         geometry=gpd.points_from_xy(got.longitude, got.latitude), crs=WGS84)
 
 
@@ -168,14 +216,27 @@ def build(root: Path, outline: shapely.Geometry, listed: pd.DataFrame,
     out = gpd.GeoDataFrame(out, geometry="geometry", crs=WGS84)
     out["role"] = out["role"].fillna("")
     out["rank"] = out["rank"].fillna(0).astype(int)
+    out[["name_ar", "name_ckb"]] = out[["name_ar", "name_ckb"]].fillna("")
     target = static_path(root)
     target.parent.mkdir(parents=True, exist_ok=True)
-    return write_geojson(out[["kind", "name", "role", "rank", "geometry"]], target)
+    return write_geojson(out[["kind", "name", "role", "rank", "name_ar", "name_ckb", "geometry"]],
+                         target)
 
 
 def load(root: Path) -> gpd.GeoDataFrame:
     """The built context (tests and the PNG/HTML exports read it; the browser fetches `URL`)."""
     return gpd.read_file(static_path(root))
+
+
+def local_city_names(root: Path) -> pd.DataFrame:
+    """The cities' labels with their Arabic and Kurdish names (blank where GeoNames has none),
+    read from the built file: the map style writes them in the reader's language."""
+    path = static_path(root)
+    if not path.exists():
+        return pd.DataFrame(columns=["name", "name_ar", "name_ckb"])
+    ctx = gpd.read_file(path, columns=["kind", "name", "name_ar", "name_ckb"], ignore_geometry=True)
+    cities = ctx[ctx["kind"] == "city"].reindex(columns=["name", "name_ar", "name_ckb"])
+    return cities.fillna("").reset_index(drop=True)
 
 
 def summary(ctx: gpd.GeoDataFrame) -> dict[str, int]:

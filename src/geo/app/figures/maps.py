@@ -13,6 +13,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 import geopandas as gpd
 import numpy as np
@@ -81,6 +82,29 @@ def _context_name(upcase: bool = False) -> list:
     return ["match", name, *pairs, name]
 
 
+@cache
+def _city_names() -> pd.DataFrame:
+    from geo.data.paths import REPO_ROOT
+
+    return context.local_city_names(REPO_ROOT)
+
+
+def _city_name() -> list:
+    """The style expression for a city's label: in Arabic the town's Arabic name from GeoNames,
+    in Kurdish its Sorani name or else the Arabic one (same script), shaped (`shaping`); else,
+    and where GeoNames has neither (the neighbours' towns), the file's Latin label."""
+    name = ["get", "name"]
+    lang = i18n.current()
+    if lang not in i18n.RTL:
+        return name
+    cities = _city_names()
+    local = cities["name_ar"] if lang == "ar" else cities["name_ckb"].where(
+        cities["name_ckb"] != "", cities["name_ar"])
+    pairs = [x for label, text in zip(cities["name"], local, strict=True) if text
+             for x in (label, shaped(text))]
+    return ["match", name, *pairs, name] if pairs else name
+
+
 def map_style(dark: bool = False, labels: pd.DataFrame | None = None) -> dict:
     """Inline MapLibre style, nothing fetched from another host: water, the neighbouring
     countries, lakes, the Tigris and Euphrates and major cities from the built context file
@@ -129,7 +153,7 @@ def map_style(dark: bool = False, labels: pd.DataFrame | None = None) -> dict:
         {"id": "city-dots", "type": "circle", "source": "context", "filter": only("city"),
          "paint": {"circle-radius": 2.5, "circle-color": c["city"]}},
         {"id": "city-names", "type": "symbol", "source": "context", "filter": only("city"),
-         "layout": {"text-field": ["get", "name"], "text-font": font,
+         "layout": {"text-field": _city_name(), "text-font": font,
                     "text-size": ["case", ["==", ["get", "role"], "national capital"], 13, 11],
                     "symbol-sort-key": ["get", "rank"],
                     "text-variable-anchor": ["left", "right", "top", "bottom"],
