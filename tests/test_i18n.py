@@ -149,3 +149,17 @@ def test_switching_language_keeps_the_filter_and_a_bad_lang_is_said(keep_running
     at.toggle(key="digits_arab").set_value(True).run()
     assert dict(at.query_params)["digits"] in ("arab", ["arab"])
     assert re.search("[٠-٩]", at.metric[0].value)
+
+
+def test_tables_and_records_show_the_apps_values_in_the_readers_language(
+        keep_running_entrypoint):
+    """Event types, directions and qualifiers the app owns read in Arabic in the tables; the
+    data, the URL and the downloads keep them in English."""
+    at = _app(lang="ar")
+    at.switch_page("pages/events.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    with i18n.use("ar"):
+        battles, unknown = i18n._("Battles"), i18n._("unknown")
+    table = next(d.value for d in at.dataframe if "event_type" in d.value.columns)
+    assert battles in set(table["event_type"]) and "Battles" not in set(table["event_type"])
+    assert unknown in set(table["fatalities_qualifier"].dropna())

@@ -31,6 +31,8 @@ from geo.app.dataset import imported_coverage as _imported_coverage
 from geo.app.dataset import joined_imports as _joined_imports
 from geo.app.direction import DIRECTIONS
 from geo.app.figures import alternatives
+from geo.app.figures.common import shown as figure_shown
+from geo.app.figures.common import shown_all
 from geo.app.filters import LAYERS, Filter
 from geo.app.i18n import N_, _, day, ngettext, number
 from geo.data.export import export_frame, to_csv_text
@@ -627,6 +629,10 @@ def table(frame: pd.DataFrame, key: str, columns: list[str] | None = None,
         unknown = pd.to_numeric(shown["fatalities"], errors="coerce").isna()
         shown = shown.assign(fatalities_qualifier=shown["fatalities_qualifier"].astype(
             "string").mask(unknown, "unknown"))
+    if i18n.current() != i18n.DEFAULT:  # the app's own values in the reader's language
+        text = [c for c in cols if c != "source_url" and (
+            shown[c].dtype == object or pd.api.types.is_string_dtype(shown[c]))]
+        shown = shown.assign(**{c: shown_all(shown[c].astype(object)) for c in text})
     return st.dataframe(shown, hide_index=True, key=key, column_order=cols,
                         column_config=column_config(cols), **kwargs)
 
@@ -634,8 +640,8 @@ def table(frame: pd.DataFrame, key: str, columns: list[str] | None = None,
 def event_record(record: pd.Series, key: str) -> None:
     """One event in full: every field shown as text (never Markdown or HTML), then its source
     as a link when it is an http(s) address."""
-    values = [v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else ("" if pd.isna(v) else str(v))
-              for v in record]
+    values = [v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else ("" if pd.isna(v) else
+              figure_shown(str(v))) for v in record]  # the app's own values translated
     fields = [_(COLUMN_LABELS[c]) if c in COLUMN_LABELS else c for c in record.index]
     detail = pd.DataFrame({"field": fields, "value": values})
     # the frame keeps its column names; the headers are shown in the reader's language

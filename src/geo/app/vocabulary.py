@@ -24,5 +24,5 @@ def values() -> tuple[str, ...]:
               *schemas.JURISDICTIONS, *REGION_CHOICES, schemas.INVALID_COORDINATES,
               *schemas.ATTRIBUTIONS.values(), *QUICK_RANGES, *schemas.QUALIFIERS,
               *schemas.MILESTONE_KINDS, *schemas.SITE_KINDS, *schemas.PLACE_KINDS,
-              *schemas.MILESTONE_AREAS]
+              *schemas.MILESTONE_AREAS, "unknown"]  # a blank toll's qualifier in tables
     return tuple(dict.fromkeys(str(v) for v in values))
