@@ -105,8 +105,7 @@ async def _visit(browser, url: str, returning=None) -> float:
 
 
 async def _widget_changes(browser, app: str, rounds: int) -> dict[str, list[float]]:
-    """In one open Map page: type an actor, toggle a layer, switch the language to Arabic and
-    back; seconds to settled after each."""
+    """In one open Map page: type an actor, toggle a layer; seconds to settled after each."""
     context = await _context(browser)
     page = await context.new_page()
     await page.goto(f"{app}/map", wait_until="commit")
@@ -128,17 +127,6 @@ async def _widget_changes(browser, app: str, rounds: int) -> dict[str, list[floa
         runs += 1
         await _settle(page, runs, TIMEOUT_S)
         times["layer toggle"].append(time.perf_counter() - start)
-    # The language (issue 26): to Arabic and back, each switch a run like a filter change.
-    times["language switch (English ↔ Arabic)"] = []
-    picker = page.get_by_test_id("stSidebar").get_by_label("Language · اللغة · زمان")
-    for _round in range(rounds):
-        for option in ("العربية", "English"):
-            start = time.perf_counter()
-            await picker.click()
-            await page.get_by_role("option", name=option, exact=True).click()
-            runs += 1
-            await _settle(page, runs, TIMEOUT_S)
-            times["language switch (English ↔ Arabic)"].append(time.perf_counter() - start)
     await context.close()
     return times
 

@@ -99,8 +99,10 @@ _SETTLED = """(runs) => {
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
   if (document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')) return false;
-  const caption = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
-    .some(c => c.textContent.startsWith('Coverage:'));
+  // the header's coverage caption, in any language (the title's anchor marks the header)
+  const captions = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')];
+  const caption = captions.some(c => c.textContent.startsWith('Coverage:'))
+    || (!!document.getElementById('content') && captions.length > 0);
   if (!caption) return false;
   return [...document.querySelectorAll('.js-plotly-plot')].every(gd => {
     if (!gd._fullLayout) return false;
@@ -118,7 +120,7 @@ _WHY = """(runs) => {
     status: !!document.querySelector('[data-testid="stStatusWidget"]'),
     stale: document.querySelectorAll('[data-testid="stSkeleton"], [data-stale="true"]').length,
     caption: [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
-      .some(c => c.textContent.startsWith('Coverage:')),
+      .some(c => c.textContent.startsWith('Coverage:')) || !!document.getElementById('content'),
     plots: plots.length,
     undrawn: plots.filter(gd => !gd._fullLayout).length,
     maps_waiting: plots.filter(gd => {
