@@ -8,9 +8,8 @@ import json
 
 import pytest
 from conftest import ARTIFACTS
-from test_languages import assert_reads_in, english_messages
+from test_languages import assert_reads_in, english_messages, wait_for_page
 from test_layout import SCREENS
-from test_pages import _CHARTS_READY
 
 PAGES = ["", "map", "events", "deployments", "regions", "data", "geoparse"]
 # Every theme on every screen in English, and each other language in another combination: all
@@ -30,14 +29,6 @@ _RUN_AXE = """async (tags) => {
 }"""
 
 
-def settled(page, url: str) -> None:
-    page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector('[data-testid="stMain"] h1', timeout=120_000)
-    page.wait_for_function(_CHARTS_READY, timeout=90_000, polling=250)
-    page.wait_for_timeout(1500)
-    page.wait_for_function(_CHARTS_READY, timeout=90_000, polling=250)
-
-
 @pytest.mark.parametrize(("theme", "screen", "lang"), COMBINATIONS)
 def test_no_wcag_violation_on_any_page(browser, app_url, axe_script, theme, screen, lang):
     context = browser.new_context(color_scheme=theme, **SCREENS[screen])
@@ -46,7 +37,7 @@ def test_no_wcag_violation_on_any_page(browser, app_url, axe_script, theme, scre
     english = english_messages(lang) if lang != "en" else []
     try:
         for path in PAGES:
-            settled(page, f"{app_url}/{path}?lang={lang}")
+            wait_for_page(page, f"{app_url}/{path}?lang={lang}")
             if english:
                 assert_reads_in(page, lang, english, path or "overview")
             page.add_script_tag(content=axe_script)
@@ -67,7 +58,7 @@ def test_keyboard_skips_the_filters_and_scrolls_the_feed(browser, app_url):
     context = browser.new_context(**SCREENS["desktop"])
     page = context.new_page()
     try:
-        settled(page, f"{app_url}/map")
+        wait_for_page(page, f"{app_url}/map")
         focused = []
         for _press in range(15):  # the sidebar's toggle and the seven page links come first
             page.keyboard.press("Tab")
@@ -101,7 +92,7 @@ def test_month_by_month_map_respects_reduced_motion(browser, app_url):
         context = browser.new_context(reduced_motion=motion, **SCREENS["desktop"])
         page = context.new_page()
         try:
-            settled(page, f"{app_url}/map")
+            wait_for_page(page, f"{app_url}/map")
             page.get_by_text("Animate through months").click()
             page.locator(".js-plotly-plot .slider-container").first.wait_for(timeout=90_000)
             play = page.evaluate("""() => [...document.querySelectorAll(
