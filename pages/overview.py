@@ -51,7 +51,7 @@ with left:
                         figures.MapData(data.admin1, events=events, sites=sites),
                         figures.MapSpec(dark=ui.is_dark(), bounds=ui.map_bounds(data, f, events),
                                         **ui.map_size(400, 420)))),
-             _("Map of the filtered events"), key="overview_map")
+             _("Map of the filtered events"), summary=True, key="overview_map")
 with right:
     freq = st.segmented_control(_("Timeline by"), [N_("Month"), N_("Week")], default="Month",
                                 key="ov_freq", format_func=_)
@@ -60,7 +60,7 @@ with right:
                  data, aggregate.timeline(events, step, by=direction.COLUMN),
                  by=direction.COLUMN), step),
              # Translators: the title of the Overview's timeline
-             _("Events over time, by direction"), key="overview_timeline")
+             _("Events over time, by direction"), summary=True, key="overview_timeline")
 st.download_button(_("Download a printable brief of this view (HTML)"),
                    # built when clicked, outside this run: the reader's language goes with it
                    partial(brief.brief_html, data, f, lang=i18n.current()),

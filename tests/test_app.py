@@ -356,6 +356,18 @@ def test_overview_tells_the_story_and_the_transition_status():
     assert "From " in text and " Jan 2024 to " in text
 
 
+def test_overview_charts_link_the_story_as_their_summary():
+    """Issue 27: the story sentences are the Overview's summary; its map and timeline descriptions
+    link them (an anchor that stays the same in every language)."""
+    at = run()
+    assert [h.value for h in at.main.header] == ["In short"]
+    assert at.main.header[0].proto.anchor == ui.SUMMARY_ANCHOR
+    links = [c.value for c in at.caption if c.value.endswith(f"(#{ui.SUMMARY_ANCHOR})")]
+    assert len(links) == 2 and all("[The summary of this view]" in c for c in links)
+    at = run(lang="ar")
+    assert at.main.header[0].value == "باختصار" and at.main.header[0].proto.anchor == ui.SUMMARY_ANCHOR
+
+
 def test_tables_read_as_words_newest_first_with_unknown_tolls_said():
     at = run("pages/events.py")
     table = at.dataframe[0].value

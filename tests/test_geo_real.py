@@ -31,12 +31,13 @@ def test_gtd_summaries_first_place_right_and_no_far_place_level_mentions(scores)
     assert s["no_place"] <= 0.01
 
 
-@pytest.mark.parametrize(("source", "right"), [("ucdp_names", 0.35), ("gtd_names", 0.24)])
-def test_place_names_of_real_files_are_rarely_placed_far(scores, source, right):
+@pytest.mark.parametrize(("source", "right", "off"), [("ucdp_names", 0.37, 0.031),
+                                                      ("gtd_names", 0.25, 0.034)])
+def test_place_names_of_real_files_are_rarely_placed_far(scores, source, right, off):
     """Issue 24 asks for at most 3 % of matches off and 40 % (UCDP) / 28 % (GTD) right. With the
     embedded gazetteer (a place within 3 km of only 36 % and 29 % of these names) we reach
-    3.1 % / 3.5 % off and 36 % / 24 % right; these bounds keep what was reached
-    (docs/geocoding.md says what is left and why)."""
+    3.0 % / 3.3 % off (4 matches each, homonyms) and 37.4 % / 25.4 % right; these bounds keep
+    what was reached (docs/geocoding.md says what is left and why)."""
     s = scores[source]
-    assert s["off_of_matches"] <= 0.04
+    assert s["off_of_matches"] <= off
     assert s["right"] >= right

@@ -90,6 +90,27 @@ def test_cli_geocode_args_and_stdin(geo_cli):
     assert res.returncode == 1 and "no names given" in res.stderr
 
 
+def test_cli_geocode_admin1_hint_takes_codes_and_names(geo_cli):
+    """--admin1 "Duhok" used to end in numpy's "argmax of an empty sequence": a name, any case
+    of a code or Arabic script all name the governorate; anything else is one clear line."""
+    for hint in ("IQ-DA", "iq-da", "Duhok", "Dahuk", "دهوك"):
+        res = geo_cli("geocode", "--admin1", hint, "Erbil")
+        assert res.returncode == 0, (hint, res.stderr)
+        row = pd.read_csv(io.StringIO(res.stdout), keep_default_na=False).iloc[0]
+        # Erbil city lies 70 km outside Duhok: the hint keeps it out
+        assert row["match"] == "none", (hint, res.stdout)
+    res = geo_cli("geocode", "--admin1", "Erbil", "Erbil")
+    assert pd.read_csv(io.StringIO(res.stdout)).iloc[0]["admin1_code"] == "IQ-AR"
+    res = geo_cli("geocode", "--admin1", "Narnia", "Erbil")
+    assert res.returncode == 1 and "--admin1 'Narnia' is not a governorate" in res.stderr
+    assert "Traceback" not in res.stderr and "argmax" not in res.stderr
+
+
+def test_geocode_hint_outside_every_place_answers_none():
+    table = geocode(["Batifa", "Xyzzyville"], admin1_hint="IQ-XX")
+    assert list(table["match"]) == ["none", "none"]
+
+
 @pytest.mark.parametrize(("text", "mention", "expected"), [
     # issue 14: spellings outlets use, lower-case articles, facilities with a descriptor
     ("Clashes erupted between Hawija and the hills.", "Hawija", "Al Ḩawījah"),
@@ -215,3 +236,27 @@ def test_simplemaps_towns_fill_gaps_with_their_licence():
 
     got = geocode(["Jalawla", "Saqlawiyah", "Amerli", "Salman Pak"])
     assert list(got["admin1_code"]) == ["IQ-DI", "IQ-AN", "IQ-SD", "IQ-BG"]
+
+
+@pytest.mark.parametrize(("query", "expected", "match"), [
+    # vowels folded, not dropped: the skeleton "tz hrmt" is shared with Tāzah Khūrmātū
+    ("Tuz Khormato", "Ţūz Khūrmātū", "spelling"),
+    ("Al-Zubeidiyah", "Az Zubaydīyah", "spelling"),  # ei/ay; too few consonants for a skeleton
+    # a town's name without its leading unit or caravanserai word
+    ("Bani Saad", "Nāḩiyat Khān Banī Sa‘d", "spelling"),
+    # a facility word: the one curated site with that core, as the geoparser reads it
+    ("Al-Asad military base", "Ain al-Asad Air Base", "alias"),
+    # a town may take the sub-district named after it, a terrain area never
+    ("Sīdakān village", "Sidakan sub-district", "alias"),
+    ("Trebil village", "", "none"),
+    # the nisba: "of Baghdad" is not Baghdad, by fuzzy matching either
+    ("Baghdady", "", "none"),
+    ("Samra", "", "none"),  # vowels kept: not Samarra
+])
+def test_geocode_spelling_rules(query, expected, match):
+    row = geocode([query]).iloc[0]
+    assert (row["matched_name"], row["match"]) == (expected, match)
+
+
+def test_geocode_site_core_keeps_to_the_hint():
+    assert geocode(["Al-Asad military base"], admin1_hint="IQ-DA").iloc[0]["match"] == "none"

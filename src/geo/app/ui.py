@@ -921,13 +921,22 @@ def _cached_figure(name: str, version: tuple, fkey: tuple, dark: bool, phone: bo
     return _build()
 
 
-def chart(where, fig: go.Figure, title: str, **kwargs) -> object:
+SUMMARY_ANCHOR = "summary"
+
+
+def chart(where, fig: go.Figure, title: str, summary: bool = False, **kwargs) -> object:
     """A chart or map, with its text alternative under it (what it shows for this filter and its
     main figures, `figures.alternatives`) and the data it draws one click away as a table
-    (WCAG 1.1.1). `where` is st or a column; `kwargs` go to `plotly_chart`."""
+    (WCAG 1.1.1). With `summary`, the description also links the page's story sentences, which
+    say in words what the chart draws. `where` is st or a column; `kwargs` go to `plotly_chart`."""
     kwargs.setdefault("config", {"displaylogo": False})
     shown = where.plotly_chart(fig, **kwargs)
-    where.caption(md_escape(alternatives.describe(fig, title)))
+    described = md_escape(alternatives.describe(fig, title))
+    if summary:
+        # Translators: a link under the Overview's map and timeline to the story sentences
+        link = _("The summary of this view")
+        described += f" [{md_escape(link)}](#{SUMMARY_ANCHOR})"
+    where.caption(described)
     # Translators: a folded section under every chart and map: the values it draws, as a table
     with where.expander(_("Data behind this chart")):
         st.table(alternatives.chart_table(fig))
@@ -956,6 +965,8 @@ def story(events: pd.DataFrame, data: Data, f: Filter) -> None:
     is escaped: it is shown as typed, never as Markdown."""
     said = narrative.sentences(events, data.troop_levels, filter_period(data, f),
                                events_coverage(data))
+    # Translators: the heading of the Overview's story sentences, linked from its charts
+    st.header(_("In short"), anchor=SUMMARY_ANCHOR)
     st.markdown(md_escape(" ".join(said)))
     phases = narrative.transition_status(data.transition)
     for column, phase in zip(st.columns(len(phases) or 1), phases, strict=False):

@@ -27,7 +27,8 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     too_long = [n for n in names if len(n) > 200]
     if too_long:
         raise UserError(f"a name is longer than 200 characters: {too_long[0][:40]}…")
-    table = geocode(names, admin1_hint=args.admin1, admin1=admin1_from(args))
+    admin1 = admin1_from(args)
+    table = geocode(names, admin1_hint=_admin1_hint(args.admin1, admin1), admin1=admin1)
     columns = [c for c in table.columns if c != "place_id" or args.with_id]
     print_csv(table[columns])
     return 0
@@ -57,6 +58,27 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
         _say_unresolved(unresolved(line, found), f"line {doc}: ")
     print_csv(pd.concat([t for t in tables if len(t)] or tables[:1], ignore_index=True))
     return 0
+
+
+def _admin1_hint(value: str | None, admin1: pd.DataFrame) -> str | None:
+    """--admin1 as a code of the boundary set in use (any case) or a governorate's name in any
+    spelling the attribution table knows ("Duhok", "Dahuk", "دهوك"); anything else is refused."""
+    if value is None:
+        return None
+    import pandas as pd
+
+    from geo.sources.attribution import admin1_codes
+
+    codes = {str(c).upper(): str(c) for c in admin1["admin1_code"]}
+    text = value.strip()
+    if text.upper() in codes:
+        return codes[text.upper()]
+    code = admin1_codes(pd.Series([text])).iloc[0]
+    if isinstance(code, str) and code.upper() in codes:
+        return codes[code.upper()]
+    shown = ", ".join(sorted(codes.values())[:6])
+    raise UserError(f"--admin1 {value!r} is not a governorate of the boundary set in use "
+                    f"(a code such as {shown} …, or a governorate's name)")
 
 
 def _read_text(name: str) -> str:
@@ -90,11 +112,14 @@ def add_geocode(sub: SubParsers, common: argparse.ArgumentParser) -> None:
     """Register `geo geocode`."""
     p = sub.add_parser("geocode", parents=[common], help="place names to coordinates, offline",
                        description="Print query,matched_name,lat,lon,admin1_code,admin1_name,region,"
-                       "match,score for each name (arguments, or lines on standard input). match is "
-                       "exact, alias, fuzzy or none; unmatched names are listed, never guessed.")
+                       "match,score,precision for each name (arguments, or lines on standard "
+                       "input). match is exact, alias, spelling, fuzzy or none; precision is 2 for "
+                       "a place, 3 for an area; unmatched names are listed, never guessed.")
     p.add_argument("names", nargs="*", metavar="NAME")
-    p.add_argument("--admin1", metavar="CODE",
-                   help="prefer places in this governorate when a name is ambiguous (e.g. IQ-AN)")
+    p.add_argument("--admin1", metavar="CODE_OR_NAME",
+                   help="the governorate the names lie in (a code such as IQ-AN, or a name such as "
+                        "Anbar): places in it are preferred, and no answer lies more than 15 km "
+                        "outside it")
     p.add_argument("--with-id", action="store_true",
                    help="add a place_id column (geonames:<id> or site:<id>)")
     p.set_defaults(func=cmd_geocode)

@@ -25,7 +25,7 @@ from geo.spatial.boundaries import load_admin1
 from geo.spatial.join import assign_admin1
 from geo.text import installed_gazetteer
 from geo.text.gazetteer import AREA_LEVEL
-from geo.text.names import core_name, normalise, skeleton
+from geo.text.names import core_name, normalise, skeleton, spelling
 
 FUZZY_THRESHOLD = 88.0
 SHORT_NAME_THRESHOLD = 93.0  # names of 5 letters or fewer: one typo is already a lot
@@ -39,6 +39,9 @@ UNIT_AFTER = re.compile(r"(?:\s+(?:town|village|city|district|sub-?district|subd
                         r"governorate|region))+$", re.IGNORECASE)
 AREA_UNITS = re.compile(r"\b(?:district|sub-?district|subdistrict|nahiy\w*|qadh?a|qada|area|"
                         r"province|governorate|region)\b|^(?:nahiy|qadh?a|qada)", re.IGNORECASE)
+# the administrative units among AREA_UNITS: a unit of that name holds the town it is named after
+ADMIN_UNITS = re.compile(r"\b(?:district|sub-?district|subdistrict|nahiy\w*|qadh?a|qada)\b",
+                         re.IGNORECASE)
 OUTPUT_COLUMNS = ["query", "matched_name", "lat", "lon", "admin1_code", "admin1_name", "region",
                   "match", "score", "precision", "place_id"]
 # ACLED's geo_precision of an answer: a place (2: at or near it) or an area (3: a district, a
@@ -87,16 +90,32 @@ def build_index(places: pd.DataFrame) -> NameIndex:
                      _skeletons(names, places))
 
 
+_LEADING_GENERIC = r"^(?:(?:khan|nahiyat|nahiya|qaryat|qarya|markaz|qada|qadha|madinat)\s+)+"
+
+
 def _skeletons(names: pd.DataFrame, places: pd.DataFrame) -> pd.Series:
     """Transliteration key -> place, for Iraqi towns only (a site's or an area's names are
     spelled as curated); a key two places share is dropped (which one a spelling means cannot
     be told from it)."""
     town = (places["country"] == "IQ") & (places["kind"] == "populated place")
     iraqi = names[town.reindex(names["place"]).to_numpy()]
-    keys = pd.DataFrame({"key": skeleton(iraqi["norm"]).to_numpy(),
-                         "place": iraqi["place"].to_numpy()})
+    # "Nāḩiyat Khān Banī Sa‘d" is Bani Saad, "Khan al-Baghdadi" al-Baghdadi: a town's name is
+    # also spelled without its leading unit or caravanserai word (keys only: in running text
+    # they need a place cue, `geoparse._spelled`)
+    bare = iraqi.assign(norm=iraqi["norm"].str.replace(_LEADING_GENERIC, "", regex=True))
+    iraqi = pd.concat([iraqi, bare[bare["norm"] != iraqi["norm"]]])
+    keys = pd.DataFrame({"key": np.concatenate([skeleton(iraqi["norm"]).to_numpy(),
+                                                spelling(iraqi["norm"]).to_numpy()]),
+                         "place": np.tile(iraqi["place"].to_numpy(), 2)})
     keys = keys[keys["key"] != ""].drop_duplicates()
     return keys[~keys["key"].duplicated(keep=False)].set_index("key")["place"]
+
+
+def spelled_places(norm: pd.Series, index: NameIndex) -> pd.Series:
+    """The one Iraqi town each normalised name is a spelling of (NaN: none, or several): by its
+    vowel-folded key (`names.spelling`) first, then by its consonant skeleton."""
+    return (spelling(norm).map(index.skeletons)
+            .fillna(skeleton(norm).map(index.skeletons)))
 
 
 def allowed(index: NameIndex, admin1_hint: str | None, admin1=None, km: float = HINT_KM
@@ -195,14 +214,23 @@ def geocode(queries: list[str] | pd.Series, admin1_hint: str | None = None,
     place = pd.Series(pd.to_numeric(hit["place"]).to_numpy(), index=q.index)
     match = np.where(place.isna(), "none", np.where(hit["is_primary"].fillna(False).to_numpy(),
                                                      "exact", "alias")).astype(object)
+    # "Al-Asad military base": a name with a facility word, found among the curated sites by
+    # its core when one site has it (as the geoparser reads "the Taji military base")
+    cores = core_name(norm)
+    described = place.isna() & (cores != norm)
+    if described.any():
+        site = cores[described].map(index.site_cores).dropna().astype(int)
+        if only is not None:
+            site = site[only[site.to_numpy()]]
+        place[site.index] = site
+        match[site.index.to_numpy()] = "alias"
     score = np.where(place.isna(), 0.0, 100.0)
 
     # a transliteration of an Iraqi place only (no border crossed), the one place of its key
     iraq = (index.places["country"] == "IQ").to_numpy()
     ok_places = iraq if only is None else iraq & only
-    key = skeleton(core_norm)
-    spelled = key.map(index.skeletons)
-    spelled = spelled.where(spelled.notna() & place.isna() & (key != ""))
+    spelled = spelled_places(core_norm, index)
+    spelled = spelled.where(spelled.notna() & place.isna())
     known = spelled.dropna().astype(int)
     fits = pd.Series(ok_places[known.to_numpy()], index=known.index)
     spelled = spelled.where(fits.reindex(spelled.index, fill_value=False).astype(bool))
@@ -212,8 +240,8 @@ def geocode(queries: list[str] | pd.Series, admin1_hint: str | None = None,
     score[got] = 100.0
 
     todo = place.isna() & (core_norm.str.len() >= 3)
-    if todo.any():
-        fuzzy_best = ranked(index, admin1_hint, iraq_only=True, admin1=admin1)
+    fuzzy_best = ranked(index, admin1_hint, iraq_only=True, admin1=admin1) if todo.any() else None
+    if fuzzy_best is not None and len(fuzzy_best):  # empty: a hint no place lies in
         choices = list(fuzzy_best.index)
         unique = core_norm[todo].unique()
         found: dict[str, tuple[str, float]] = {}
@@ -228,7 +256,10 @@ def geocode(queries: list[str] | pd.Series, admin1_hint: str | None = None,
         cand = got.map(lambda x: x[0] if isinstance(x, tuple) else None)
         sc = got.map(lambda x: x[1] if isinstance(x, tuple) else 0.0).astype(float)
         limit = np.where(core_norm[todo].str.len() <= 5, SHORT_NAME_THRESHOLD, FUZZY_THRESHOLD)
-        ok = sc.to_numpy() >= limit
+        # a final -i is the nisba, "of": al-Baghdadi (a town in Anbar, or a man) is not Baghdad
+        nisba = (core_norm[todo].str.contains(r"[iy]$")
+                 != cand.fillna("").str.contains(r"[iy]$"))
+        ok = (sc.to_numpy() >= limit) & ~nisba.to_numpy()
         fuzzy_place = fuzzy_best.reindex(cand[ok])["place"].to_numpy()
         idx = cand[ok].index
         place[idx] = fuzzy_place
@@ -238,9 +269,11 @@ def geocode(queries: list[str] | pd.Series, admin1_hint: str | None = None,
     places = index.places
     rows = places.reindex(place.fillna(-1).astype(int))
     # "Gara village" is no mountain range, "Trebil village" no border area: a place's unit word
-    # does not take an area
+    # does not take an area; but a sub-district or district is named after its seat, so
+    # "Ishaqi town" may take "Ishaqi sub-district" (at area precision: coarser, not wrong)
     place_unit = q.str.contains(UNIT_AFTER).to_numpy() & ~area_unit.to_numpy()
-    wrong_kind = place_unit & rows["kind"].isin(AREA_KINDS).to_numpy()
+    administrative = rows["name"].fillna("").str.contains(ADMIN_UNITS).to_numpy()
+    wrong_kind = place_unit & rows["kind"].isin(AREA_KINDS).to_numpy() & ~administrative
     place[wrong_kind] = np.nan
     match[wrong_kind] = "none"
     score[wrong_kind] = 0.0

@@ -21,8 +21,8 @@ from geo.spatial.admin1_table import ADMIN1_ALIASES
 from geo.spatial.boundaries import load_admin1, load_regions
 from geo.spatial.join import assign_admin1
 from geo.text.gazetteer import AREA_LEVEL
-from geo.text.geocode import NameIndex, allowed, default_index, ranked
-from geo.text.names import core_name, normalise, skeleton
+from geo.text.geocode import NameIndex, allowed, default_index, ranked, spelled_places
+from geo.text.names import core_name, normalise
 
 MAX_WORDS = 6
 # a capitalised name of up to three words, with lower-case articles ("Albu Slaib", "al-Rashad")
@@ -286,14 +286,13 @@ _LOCATIVE = re.compile(r"\b(?:in|at|near|from|outside|of|into|to|towards?)\s+(?:
 
 def _spelled(text: str, cand: pd.DataFrame, index: NameIndex) -> None:
     """Fill `place` for capitalised candidates that no spelling matched but whose
-    transliteration key (`names.skeleton`) names one Iraqi town, when the text reads them as a
+    spelling keys (`geocode.spelled_places`) name one Iraqi town, when the text reads them as a
     place: after a locative preposition, or followed by a comma and more of an address."""
     todo = (cand["place"].isna() & cand["region_hit"].isna() & cand["mention"].str.match(r"^[A-Z]")
             & ~cand["norm"].isin(_areas().index))  # "Saladin" away from an address is no town
     if not todo.any():
         return
-    key = skeleton(cand.loc[todo, "norm"])
-    town = key.map(index.skeletons).dropna()
+    town = spelled_places(cand.loc[todo, "norm"], index).dropna()
     if town.empty:
         return
     rows = cand.loc[town.index]

@@ -84,6 +84,32 @@ def _skeleton(t: pd.Series) -> pd.Series:
     return key.where(latin & enough, "")
 
 
+# letters a spelling key keeps with its vowels: one more than a three-consonant town name's
+# shortest spelling ("Sinuni"), so "Hit" or "Ana" never meet another name this way
+MIN_SPELLING = 5
+
+
+def spelling(norm: pd.Series) -> pd.Series:
+    """A stricter key than `skeleton`, for names too short for it: the vowels kept but their
+    transliteration variants folded (ei/ey/ai to ay, o to u, e to a, a final -ia to -iya) with
+    the same sound pairs, so "Zubeidiyah" meets Az Zubaydīyah and "Tuz Khormato" meets Ţūz
+    Khūrmātū rather than Tāzah Khūrmātū (whose skeleton it shares) while Samra' and Samarra
+    stay apart. Prefixed "=" so it never collides with a skeleton. Blank for Arabic script and
+    for fewer than MIN_SPELLING letters."""
+    return per_value(norm.fillna("").astype(str), _spelling)
+
+
+def _spelling(t: pd.Series) -> pd.Series:
+    latin = t.str.fullmatch(r"[a-z ]+")
+    for old, new in _SOUNDS:
+        t = t.str.replace(old, new, regex=False)
+    t = t.str.replace(r"e[iy]|ai", "ay", regex=True).str.replace("o", "u", regex=False)
+    t = t.str.replace("e", "a", regex=False).str.replace(r"(?<=[a-z])ia\b", "iya", regex=True)
+    t = t.str.replace(r"([a-z])\1+", r"\1", regex=True)
+    enough = t.str.replace(" ", "", regex=False).str.len() >= MIN_SPELLING
+    return ("=" + t).where(latin & enough, "")
+
+
 # Words that say what kind of facility a name is ("the Taji military base", "Kalsu base",
 # "Khor Mor gas field"): a mention with one of them is looked up without them among the sites.
 _DESCRIPTORS = {"camp", "base", "air", "airbase", "military", "army", "complex", "airfield",
