@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo.app import downloads, filters, i18n, ui
+from geo.app import downloads, filters, i18n, reports, ui
 from geo.app.i18n import _, ngettext, number
 from geo.data.export import FORMATS, export_frame, to_csv_text
 from geo.data.schemas import ALL_SCHEMAS, EVENT_TYPES
@@ -118,15 +118,17 @@ if upload is not None:
                 st.error(ui.md_escape(exc))
             else:  # kept for the run that follows, which shows the data with the new rows
                 st.session_state["_last_import"] = (
-                    report.summary(), report.issues,
+                    report, report.issues,
                     (report.rejected_file.name, report.rejected_file.read_bytes())
                     if report.rejected_file else None)
                 st.rerun()
     finally:
         shutil.rmtree(tmp.parent, ignore_errors=True)
 if last := st.session_state.get("_last_import"):
-    summary, issues, rejected = last
-    st.success(ui.md_escape(summary))
+    done, issues, rejected = last  # said in the language of the run that shows it
+    st.success(ui.md_escape(reports.import_summary(done)))
+    if len(issues) and i18n.current() != "en":
+        st.caption(_("The problems are described in English, as the importer writes them."))
     st.dataframe(issues, hide_index=True, key="import_issues")
     if rejected:
         st.download_button(_("Download rejected rows to fix (CSV)"), rejected[1],
@@ -161,7 +163,7 @@ else:
                     box.update(label=_("{source}: not pulled").format(source=source), state="error")
                     st.error(ui.md_escape(exc))
                 else:
-                    box.update(label=ui.md_escape(report.summary()), state="complete")
+                    box.update(label=ui.md_escape(reports.pull_summary(report)), state="complete")
 
 
 @st.cache_data(show_spinner=False)

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from geo.app import figures, ui
+from geo.app import figures, reports, ui
 from geo.app.i18n import _, ngettext, number
 from geo.data.schemas import EVENT_TYPES
 from geo.sources.drafts import draft_events
@@ -93,4 +93,4 @@ elif len(found):
                                   report.rejected).format(n=number(report.rejected)))
                 st.dataframe(report.issues, hide_index=True, key="gp_issues")
             if report.imported or report.updated:
-                st.success(report.summary())
+                st.success(ui.md_escape(reports.import_summary(report)))

@@ -56,6 +56,8 @@ URLS = {
 ACTORS = ("Kataib", "Turkish", "Islamic State", "Unidentified", "PKK", "Iran", "Protesters",
           "US forces", "Peshmerga")
 TIMEOUT_S = 120.0
+LANGUAGE_LABEL = "Language · اللغة · زمان"  # geo.app.ui._LANG_LABEL, the same in every language
+LANGUAGES = ("العربية", "English", "کوردی", "English")
 NOTES = "## What the time is made of"  # docs/bench_ui.md: hand-written below the table
 MAP_VARIANTS = ("as-is", "no-geography", "one-trace", "one-trace-plain")  # bench_map_only_app.py
 UCDP = Path(__file__).resolve().parents[2] / "shared" / "data" / "events" / "ucdp_ged_iraq_hdx.csv"
@@ -105,13 +107,16 @@ async def _visit(browser, url: str, returning=None) -> float:
 
 
 async def _widget_changes(browser, app: str, rounds: int) -> dict[str, list[float]]:
-    """In one open Map page: type an actor, toggle a layer; seconds to settled after each."""
+    """In one open Map page: type an actor, toggle a layer, then switch the language (Arabic,
+    English, Kurdish, English …: both ways); seconds to settled after each. A switch is one
+    script run, like a filter change (checked: the URL's `lang` is written in that run)."""
     context = await _context(browser)
     page = await context.new_page()
     await page.goto(f"{app}/map", wait_until="commit")
     await _settle(page, 1, TIMEOUT_S)
     runs = await page.evaluate("window.__stFinished")
-    times: dict[str, list[float]] = {"filter (Actor contains)": [], "layer toggle": []}
+    times: dict[str, list[float]] = {"filter (Actor contains)": [], "layer toggle": [],
+                                     "language switch": []}
     expander = page.get_by_test_id("stSidebar").get_by_text("Map layers")
     await expander.click()
     box = page.get_by_label("Actor contains")
@@ -127,6 +132,15 @@ async def _widget_changes(browser, app: str, rounds: int) -> dict[str, list[floa
         runs += 1
         await _settle(page, runs, TIMEOUT_S)
         times["layer toggle"].append(time.perf_counter() - start)
+    picker = page.get_by_test_id("stSidebar").get_by_label(LANGUAGE_LABEL)
+    for i in range(rounds):
+        start = time.perf_counter()
+        await picker.click()  # typed and chosen with Enter, as a keyboard user does
+        await page.keyboard.type(LANGUAGES[i % len(LANGUAGES)])
+        await page.keyboard.press("Enter")
+        runs += 1
+        await _settle(page, runs, TIMEOUT_S)
+        times["language switch"].append(time.perf_counter() - start)
     await context.close()
     return times
 
@@ -246,10 +260,12 @@ def markdown(result: dict) -> str:
         every_real = statistics.median([t for ts in result["with_ucdp"].values() for t in ts])
         lines.append(f"| **all pages** | **{full:.2f}** | **{every_real:.2f}** | "
                      f"**{every_real / full:.2f}** |")
-    lines += ["", "| widget change on the Map page | median s | × full page load |", "|---|---|---|"]
+    lines += ["", "| widget change on the Map page | median s | × full page load | × filter change |",
+              "|---|---|---|---|"]
+    typed = statistics.median(next(iter(result["widgets"].values())))
     for name, times in result["widgets"].items():
         med = statistics.median(times)
-        lines.append(f"| {name} | {med:.2f} | {med / full:.2f} |")
+        lines.append(f"| {name} | {med:.2f} | {med / full:.2f} | {med / typed:.2f} |")
     return "\n".join(lines) + "\n"
 
 

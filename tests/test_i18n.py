@@ -163,3 +163,29 @@ def test_tables_and_records_show_the_apps_values_in_the_readers_language(
     table = next(d.value for d in at.dataframe if "event_type" in d.value.columns)
     assert battles in set(table["event_type"]) and "Battles" not in set(table["event_type"])
     assert unknown in set(table["fatalities_qualifier"].dropna())
+
+
+def test_import_and_pull_reports_in_every_language():
+    """The Data page says an import's and a pull's figures in the reader's language; the file
+    name stays as typed (isolated in right-to-left text)."""
+    from geo.app import reports
+    from geo.sources.ingest import IngestReport
+    from geo.sources.pull import PullReport
+
+    done = IngestReport(file="acled_iraq.csv", format="ACLED", rows_read=1204, imported=1200,
+                        rejected=4, geocoded={"exact": 3, "none": 1}, outside_iraq=2)
+    pulled = PullReport(source="UCDP", pages=3, rows=2500, imported=2500, resumed_from=1)
+    with i18n.use("en"):
+        said = reports.import_summary(done)
+        assert said.startswith("acled_iraq.csv (ACLED): 1,204 rows read: 1,200 imported")
+        assert "places found from names: exact name 3, not found 1" in said
+        assert reports.pull_summary(pulled).startswith("UCDP: 2,500 rows in 3 pages (resumed at page 2)")
+        nothing = reports.import_summary(IngestReport(file="x.csv", format="generic", rows_read=1,
+                                                     rejected=1))
+        assert "none of the 1 row could be imported" in nothing and "1 row read" in nothing
+    for lang, word in (("ar", "مستورد"), ("ckb", "هاوردەکراو")):
+        with i18n.use(lang):
+            said = reports.import_summary(done)
+            assert word in said and "1,200" in said and "\u2068acled_iraq.csv\u2069" in said
+            assert not re.search(r"\b(?:imported|rejected|rows read)\b", said)
+            assert word in reports.pull_summary(pulled)

@@ -267,7 +267,7 @@ def test_an_upload_on_a_shared_copy_is_seen_by_its_visitor_only(app_url, browser
         page.screenshot(path=str(ARTIFACTS / "data_import.png"), full_page=True)
         summary = page.get_by_text("rows read").first.inner_text()
         assert "0 rejected" in summary
-        imported = int(summary.split(" rows read, ")[1].split(" imported")[0])
+        imported = int(summary.split(" rows read: ")[1].split(" imported")[0].replace(",", ""))
         assert imported > 0
         settle(page)
         assert shown_count(page) == before + imported  # the page itself counts them at once
