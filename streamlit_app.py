@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.app import ui
-from geo.app.i18n import _
+from geo.data.i18n import _
 
 st.set_page_config(page_title="Iraq security dashboard", layout="wide")
 ui.language()  # before any text: the page titles below are in the reader's language

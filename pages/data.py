@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo.app import downloads, filters, i18n, reports, ui
-from geo.app.i18n import _, ngettext, number
+from geo.app import downloads, filters, reports, ui
+from geo.data import i18n
 from geo.data.export import FORMATS, export_frame, to_csv_text
+from geo.data.i18n import _, ngettext, number
 from geo.data.schemas import ALL_SCHEMAS, EVENT_TYPES
 from geo.data.validate import SchemaError
 from geo.sources import formats as ingest_formats
@@ -127,8 +128,6 @@ if upload is not None:
 if last := st.session_state.get("_last_import"):
     done, issues, rejected = last  # said in the language of the run that shows it
     st.success(ui.md_escape(reports.import_summary(done)))
-    if len(issues) and i18n.current() != "en":
-        st.caption(_("The problems are described in English, as the importer writes them."))
     st.dataframe(issues, hide_index=True, key="import_issues")
     if rejected:
         st.download_button(_("Download rejected rows to fix (CSV)"), rejected[1],

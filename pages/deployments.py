@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.app import aggregate, figures, filters, ui
-from geo.app.i18n import _
+from geo.data.i18n import _
 from geo.data.schemas import INVALID_COORDINATES
 
 data = ui.get_data()

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from geo.app import aggregate, direction, figures, filters, ui
-from geo.app.i18n import _, ngettext, number
 from geo.data.export import export_frame
+from geo.data.i18n import _, ngettext, number
 
 TABLE_LIMIT = 5_000
 

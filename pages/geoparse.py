@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.app import figures, reports, ui
-from geo.app.i18n import _, ngettext, number
+from geo.data.i18n import _, ngettext, number
 from geo.data.schemas import EVENT_TYPES
 from geo.sources.drafts import draft_events
 from geo.sources.ingest import ingest_frame

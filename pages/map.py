@@ -4,7 +4,7 @@ read them."""
 import streamlit as st
 
 from geo.app import aggregate, figures, filters, ui
-from geo.app.i18n import N_, _, number
+from geo.data.i18n import N_, _, number
 
 data = ui.get_data()
 f = st.session_state["filter"]

@@ -5,8 +5,9 @@ from functools import partial
 
 import streamlit as st
 
-from geo.app import aggregate, brief, direction, figures, filters, i18n, story, ui
-from geo.app.i18n import N_, _, day, ngettext, number
+from geo.app import aggregate, brief, direction, figures, filters, story, ui
+from geo.data import i18n
+from geo.data.i18n import N_, _, day, ngettext, number
 
 data = ui.get_data()
 f = st.session_state["filter"]

@@ -5,8 +5,8 @@ import streamlit as st
 
 from geo.app import aggregate, figures, filters, story, ui
 from geo.app.downloads import file_name
-from geo.app.i18n import N_, _
 from geo.data.export import to_csv_text
+from geo.data.i18n import N_, _
 
 data = ui.get_data()
 f = st.session_state["filter"]

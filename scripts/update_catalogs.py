@@ -2,8 +2,8 @@
 
     .venv/bin/python scripts/update_catalogs.py [--check]
 
-Extracts every `_()`, `N_()`, `ngettext()` and `pgettext()` message of the app, the pages and
-the brief with Babel, adds the values the app owns (`geo.app.vocabulary`), writes the
+Extracts every `_()`, `N_()`, `ngettext()` and `pgettext()` message of the package (every
+layer), the pages and the brief with Babel, adds the values the app owns (`geo.app.vocabulary`), writes the
 template `geo/locale/geo.pot` and merges it into each language's `.po` (new messages come in
 untranslated, removed ones go obsolete, as `pybabel update` does). With `--check` nothing is
 written: the exit status says whether the catalogs are in step with the code.
@@ -19,13 +19,15 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po, write_po
 
-from geo.app import i18n, vocabulary
+from geo.app import vocabulary
+from geo.data import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
-SOURCES = [ROOT / "src" / "geo" / "app", ROOT / "src" / "geo" / "cli", ROOT / "pages"]
-# Below the app: marked with a local N_ (they cannot import geo.app.i18n), shown by the app.
-FILES = [ROOT / "streamlit_app.py", ROOT / "src" / "geo" / "spatial" / "boundaries.py"]
+# Every layer: the catalogs live at the bottom (geo.data.i18n), so an importer's or a
+# validator's message is said in the reader's language as the interface's are.
+SOURCES = [ROOT / "src" / "geo", ROOT / "pages"]
+FILES = [ROOT / "streamlit_app.py"]
 
 
 def template() -> Catalog:

@@ -224,8 +224,8 @@ def test_every_chart_and_map_says_what_it_shows_and_gives_its_data(data):
     """The text alternative under a chart (WCAG 1.1.1) is generated from the figure for the
     filter: its range and its highest value; a map's layers and what each draws; and the table
     behind it holds the values drawn, in the reader's language."""
-    from geo.app import i18n
     from geo.app.figures import alternatives
+    from geo.data import i18n
 
     events, sites = data[2], data[3]
     by_type = figures.bar_chart(aggregate.counts_by(events, "event_type"), "event_type")

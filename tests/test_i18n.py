@@ -11,11 +11,12 @@ import threading
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
-from geo.app import i18n
+from geo.data import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "streamlit_app.py")
@@ -189,3 +190,29 @@ def test_import_and_pull_reports_in_every_language():
             assert word in said and "1,200" in said and "\u2068acled_iraq.csv\u2069" in said
             assert not re.search(r"\b(?:imported|rejected|rows read)\b", said)
             assert word in reports.pull_summary(pulled)
+
+
+def test_import_problems_in_the_readers_language(tmp_path):
+    """A validator's and an importer's messages come from the same catalogs (geo.data.i18n, at
+    the bottom of the package): the Data page lists a bad row's problem in Arabic or Kurdish;
+    the CLI and the default stay English."""
+    from geo.data.schemas import EVENTS
+    from geo.data.validate import SchemaError, validate
+    from geo.sources.ingest import read_table_noted
+
+    raw = pd.DataFrame({c: ["x"] for c in EVENTS.required_columns}).assign(
+        event_date="2024-13-01", latitude="33.3", longitude="44.4")
+    english = validate(raw, EVENTS, "f.csv").issues
+    assert "not a date in YYYY-MM-DD form" in set(english["reason"])
+    with i18n.use("ar"):
+        arabic = validate(raw, EVENTS, "f.csv").issues
+    assert "ليس تاريخًا بصيغة YYYY-MM-DD" in set(arabic["reason"])
+    assert len(arabic) == len(english)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with i18n.use("ckb"), pytest.raises(SchemaError, match="فایلی بەتاڵ"):
+        read_table_noted(empty)
+    semi = tmp_path / "semi.csv"
+    semi.write_text("a;b\n1;2\n")
+    with i18n.use("ar"):
+        assert read_table_noted(semi)[1] == ["قُرئ مفصولًا بـ ';' (لا فواصل في الترويسة)"]

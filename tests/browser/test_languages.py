@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from conftest import ARTIFACTS
 from test_pages import _CHARTS_READY
 
-from geo.app import i18n
+from geo.data import i18n
 
 PLACEHOLDER = re.compile(r"\{[^}]*\}|%\(|\n|`|\*\*")
 

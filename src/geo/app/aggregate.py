@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 
 from geo.app.actors import family_of
-from geo.app.i18n import N_, _, ngettext, number
 from geo.data.crs import EQUAL_AREA
+from geo.data.i18n import N_, _, ngettext, number
 from geo.data.textops import per_value
 
 VIOLENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Riots")

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from geo.app.i18n import N_, _
+from geo.data.i18n import N_, _
 
 RECENT_DAYS = 28
 BASELINE_BLOCKS = 13  # 13 x 4 weeks = 52 weeks before the recent window

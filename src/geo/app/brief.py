@@ -7,7 +7,7 @@ with their text turned into outlines, the page's font (DejaVu Sans, shipped with
 which covers Arabic) is embedded in the file, and Arabic is left to the browser to shape. Every
 text from the data is HTML-escaped; links are kept only when they are http(s).
 
-The brief's own text is in the current language (`geo.app.i18n`; `geo brief --lang`); in Arabic
+The brief's own text is in the current language (`geo.data.i18n`; `geo brief --lang`); in Arabic
 and Kurdish the page reads right to left, while the map and the timeline keep time and space
 running left to right. Text from the data is shown as the sources wrote it.
 """
@@ -28,13 +28,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.app import aggregate, coverage, filters, i18n, story
+from geo.app import aggregate, coverage, filters, story
 from geo.app import direction as d
 from geo.app.alerts import alerts, flag_text
 from geo.app.dataset import Data
 from geo.app.exposure import exposure, note_text
 from geo.app.filters import Filter
-from geo.app.i18n import _, day, ngettext, number
+from geo.data import i18n
+from geo.data.i18n import _, day, ngettext, number
 from geo.data.validate import HTTP_URL
 
 MAX_EVENT_ROWS = 500

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.app.actors import FAMILY_ORDER, family_of
-from geo.app.i18n import N_, _, day
+from geo.data.i18n import N_, _, day
 
 # (table, date column the coverage is read from)
 DATE_COLUMNS = {"events": "event_date", "deployments": "as_of_date", "troop_levels": "as_of_date",

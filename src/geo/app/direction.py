@@ -24,7 +24,7 @@ import pandas as pd
 
 from geo.app.actors import family_of
 from geo.app.aggregate import attacks_on_foreign_forces
-from geo.app.i18n import N_
+from geo.data.i18n import N_
 from geo.data.textops import per_value
 
 # The names are data values (the filter, the URL, the exports keep them in English); N_ marks

@@ -1,7 +1,7 @@
 """Download bundles: exactly the filtered rows, in a chosen format, with a README that says what
 they are (filter, sources, licence, time of export).
 
-The README is in the reader's language (`geo.app.i18n`); the files' contents, column names
+The README is in the reader's language (`geo.data.i18n`); the files' contents, column names
 and file names are not: they are read by programs."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.app.i18n import N_, _
 from geo.data.export import FORMATS, export_frame, to_csv_text, write
+from geo.data.i18n import N_, _
 
 LICENCE_TEXT = N_(
     "Curated tables: CC BY 4.0 (Iraq security dashboard project); each row cites its source, "

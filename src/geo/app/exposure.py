@@ -19,7 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from geo.app.direction import ATTACKS, direction
-from geo.app.i18n import N_, _, ngettext, number
+from geo.data.i18n import N_, _, ngettext, number
 
 RADII_KM = (10.0, 25.0, 50.0)
 # What `exposure` and `attacks_near` read of the events (the direction column when loaded)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from geo.app.direction import DIRECTIONS, direction
-from geo.app.i18n import _, localise_digits, ngettext, number
+from geo.data.i18n import _, localise_digits, ngettext, number
 from geo.data.schemas import (
     EVENT_TYPES,
     GEO_PRECISION,

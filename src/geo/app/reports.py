@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from geo.app.i18n import N_, _, isolate, ngettext, number
+from geo.data.i18n import N_, _, isolate, ngettext, number
 
 if TYPE_CHECKING:
     from geo.sources.ingest import IngestReport

@@ -4,7 +4,7 @@ Nothing here is hand-written prose about events: every number, date and name com
 filtered events, the troop levels and the transition table, so the text follows the filter and
 never goes stale. Counts of directions use `geo.app.direction`.
 
-The sentences are in the reader's language (`geo.app.i18n`): every count goes through
+The sentences are in the reader's language (`geo.data.i18n`): every count goes through
 `ngettext` (Arabic has six plural forms, with a dual), each sentence is one message with named
 placeholders, so a translator can reorder it.
 """
@@ -18,7 +18,7 @@ import pandas as pd
 from geo.app import aggregate
 from geo.app import direction as d
 from geo.app.actors import family_of
-from geo.app.i18n import N_, _, day, isolate, ngettext, number
+from geo.data.i18n import N_, _, day, isolate, ngettext, number
 from geo.data.schemas import INVALID_COORDINATES, NOT_ATTRIBUTABLE, OUTSIDE_IRAQ
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from geo.app import aggregate, dataset, figures, filters, i18n
+from geo.app import aggregate, dataset, figures, filters
 from geo.app import story as narrative
 from geo.app.coverage import text as coverage_text
 from geo.app.dataset import Data
@@ -34,8 +34,9 @@ from geo.app.figures import alternatives
 from geo.app.figures.common import shown as figure_shown
 from geo.app.figures.common import shown_all
 from geo.app.filters import LAYERS, Filter
-from geo.app.i18n import N_, _, day, ngettext, number
+from geo.data import i18n
 from geo.data.export import export_frame, to_csv_text
+from geo.data.i18n import N_, _, day, ngettext, number
 from geo.data.schemas import (
     ATTRIBUTIONS,
     DISPUTED,

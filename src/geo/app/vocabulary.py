@@ -1,6 +1,6 @@
 """The values the app owns, translated like interface text (issue 26).
 
-Apart from `geo.app.i18n` so that i18n stays at the bottom of the app package: the modules that
+Apart from `geo.data.i18n` so that i18n stays at the bottom of the app package: the modules that
 define these values (filters, direction, actors) import i18n, and this module imports them.
 """
 

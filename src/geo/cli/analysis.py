@@ -96,8 +96,9 @@ def cmd_brief(args: argparse.Namespace) -> int:
     """The printable brief of the app's filtered view, as HTML or PDF."""
     from urllib.parse import parse_qs
 
-    from geo.app import brief, filters, i18n
+    from geo.app import brief, filters
     from geo.app.dataset import load_data
+    from geo.data import i18n
     from geo.data.atomic import write_atomic
 
     out = Path(args.out)

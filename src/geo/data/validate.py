@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from geo.data.i18n import N_, _, ngettext
 from geo.data.schemas import EVENT_TYPES, Schema
 from geo.data.textops import per_value
 
@@ -57,7 +58,7 @@ _MAGIC = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\x7fELF", "an ELF executable
           (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office file (.xls); save it as .xlsx or CSV"),
           (b"SQLite format 3\x00", "an SQLite database"), (b"PAR1", "a Parquet file"))
 _BINARY_BYTES = bytes(set(range(32)) - {9, 10, 12, 13})  # C0 controls but tab, LF, FF, CR
-_SEPARATORS = {";": "';'-separated", "\t": "tab-separated", "|": "'|'-separated"}
+_SEPARATORS = {";": N_("';'-separated"), "\t": N_("tab-separated"), "|": N_("'|'-separated")}
 
 
 def read_csv_noted(path, source: str | None = None) -> tuple[pd.DataFrame, list[str]]:
@@ -70,26 +71,32 @@ def read_csv_noted(path, source: str | None = None) -> tuple[pd.DataFrame, list[
     source = source or str(path)
     head = _head(path, source)
     if not head.lstrip(b"\xef\xbb\xbf \t\r\n"):
-        raise SchemaError(f"{source}: empty file (no header, no rows)")
+        raise SchemaError(_("{file}: empty file (no header, no rows)").format(file=source))
     notes: list[str] = []
     encoding, errors = "utf-8-sig", "strict"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
         encoding = "utf-16"
-        notes.append("read as UTF-16 (Excel's 'Unicode text'); save as CSV UTF-8 to be sure")
+        notes.append(_("read as UTF-16 (Excel's 'Unicode text'); save as CSV UTF-8 to be sure"))
     sep = _separator(head, encoding)
     if sep != ",":
-        notes.append(f"read as {_SEPARATORS[sep]} (the header has no commas)")
+        notes.append(_("read as {separated} (the header has no commas)").format(
+            separated=_(_SEPARATORS[sep])))
     try:
         df = _parse(path, source, encoding, sep, errors)
     except UnicodeDecodeError:
         if encoding == "utf-16":
-            raise SchemaError(f"{source}: starts like UTF-16 text but is not") from None
+            raise SchemaError(_("{file}: starts like UTF-16 text but is not").format(
+                file=source)) from None
         encoding, errors, note = _guess_encoding(path)
         df = _parse(path, source, encoding, sep, errors)
-        if errors == "replace":
+        if errors != "replace":
+            note = _(note)
+        else:
             bad = sum(int(df[c].str.count("\ufffd").sum()) for c in df.columns)
             bad += sum(str(c).count("\ufffd") for c in df.columns)
-            note = note.format(n=bad, s="" if bad == 1 else "s")
+            note = ngettext("UTF-8 with {n} byte not UTF-8, replaced by \ufffd (check that cell)",
+                            "UTF-8 with {n} bytes not UTF-8, replaced by \ufffd (check those "
+                            "cells)", bad).format(n=bad)
         notes.insert(0, note)
     _refuse_repeated_columns(path, source, encoding, sep, errors)
     return df, notes
@@ -101,20 +108,22 @@ def _head(path, source: str) -> bytes:
         with open(path, "rb") as fh:
             head = fh.read(SNIFF_BYTES)
     except FileNotFoundError as exc:
-        raise SchemaError(f"{source}: file not found") from exc
+        raise SchemaError(_("{file}: file not found").format(file=source)) from exc
     except IsADirectoryError as exc:
-        raise SchemaError(f"{source}: not a regular file") from exc
+        raise SchemaError(_("{file}: not a regular file").format(file=source)) from exc
     except OSError as exc:
         raise SchemaError(f"{source}: cannot read ({exc.strerror or exc})") from exc
     for magic, what in _MAGIC:
         if head.startswith(magic):
-            raise SchemaError(f"{source}: this is {what}, not CSV text")
+            raise SchemaError(_("{file}: this is {what}, not CSV text").format(file=source,
+                                                                                 what=what))
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return head  # UTF-16: every other byte of ASCII text is NUL
     sample = head[:65_536]
     if sample and (sample.count(0) > len(sample) // 100
                    or len(sample) - len(sample.translate(None, _BINARY_BYTES)) > len(sample) // 20):
-        raise SchemaError(f"{source}: binary data (control bytes), not CSV text")
+        raise SchemaError(_("{file}: binary data (control bytes), not CSV text").format(
+            file=source))
     return head
 
 
@@ -132,18 +141,20 @@ def _guess_encoding(path) -> tuple[str, str, str]:
         except UnicodeDecodeError:
             pass
     if runs and utf8 * 2 > len(runs):
-        return ("utf-8-sig", "replace", "UTF-8 with {n} byte{s} not UTF-8, replaced by \ufffd "
-                "(check those cells)")
+        return "utf-8-sig", "replace", ""  # the note counts the bytes, once they are read
     text = b"".join(runs).decode("cp1256", errors="replace")
     arabic = sum(len(re.findall("[\u0621-\u064a]", r.decode("cp1256", errors="replace")))
                  for r in runs if len(r) > 1)
     if arabic * 2 > len(text):
-        return "cp1256", "strict", "not UTF-8: read as Windows-1256 (Arabic); save as UTF-8 to be sure"
+        return "cp1256", "strict", N_("not UTF-8: read as Windows-1256 (Arabic); save as UTF-8 to "
+                                      "be sure")
     try:
         b"".join(runs).decode("cp1252")
     except UnicodeDecodeError:
-        return "latin-1", "strict", "not UTF-8: read as Latin-1 (ISO-8859-1); save as UTF-8 to be sure"
-    return "cp1252", "strict", "not UTF-8: read as Windows-1252 (Latin-1); save as UTF-8 to be sure"
+        return "latin-1", "strict", N_("not UTF-8: read as Latin-1 (ISO-8859-1); save as UTF-8 to "
+                                       "be sure")
+    return "cp1252", "strict", N_("not UTF-8: read as Windows-1252 (Latin-1); save as UTF-8 to be "
+                                  "sure")
 
 
 def _quotes_balanced(path) -> bool:
@@ -170,7 +181,8 @@ def _parse(path, source: str, encoding: str, sep: str, errors: str) -> pd.DataFr
     except UnicodeDecodeError:
         raise
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise SchemaError(f"{source}: not a readable CSV ({_parser_message(str(exc))})") from exc
+        raise SchemaError(_("{file}: not a readable CSV ({why})").format(
+            file=source, why=_parser_message(str(exc)))) from exc
 
 
 def _parser_message(text: str) -> str:
@@ -205,8 +217,8 @@ def _refuse_repeated_columns(path, source: str, encoding: str, sep: str, errors:
     names = names.str.lower().str.replace(r"[^0-9a-z]+", "_", regex=True).str.strip("_")
     repeated = sorted(set(names[names.duplicated() & (names != "")]))
     if repeated:
-        raise SchemaError(f"{source}: column(s) {', '.join(repeated)} appear more than once in the "
-                          "header; keep one of each")
+        raise SchemaError(_("{file}: column(s) {columns} appear more than once in the header; "
+                            "keep one of each").format(file=source, columns=", ".join(repeated)))
 
 
 def _issue(source: str, rows: pd.Series, column: str, values: pd.Series, reason: str,
@@ -228,7 +240,8 @@ def validate(raw: pd.DataFrame, schema: Schema, source: str = "<data>",
     that are not data, and the others keep their line in the file)."""
     missing = [c for c in schema.required_columns if c not in raw.columns]
     if missing:
-        raise SchemaError(f"{source}: missing required column(s): {', '.join(missing)}")
+        raise SchemaError(_("{file}: missing required column(s): {columns}").format(
+            file=source, columns=", ".join(missing)))
     file_rows = (np.asarray(raw.index, dtype="int64") + 2 if rows_from_index
                  else np.arange(len(raw)) + 2)
     raw = raw.reset_index(drop=True)
@@ -250,51 +263,54 @@ def validate(raw: pd.DataFrame, schema: Schema, source: str = "<data>",
         t = text[f.name]
         blank = t == ""
         if f.required:
-            flag(blank, f.name, "required value is missing")
+            flag(blank, f.name, _("required value is missing"))
         if f.kind in ("int", "float"):
             num = per_value(t, lambda v: pd.to_numeric(v.str.replace(r"^\+", "", regex=True),
                                                        errors="coerce"))
             if f.kind == "int":
                 grouped = ~blank & per_value(t, lambda v: v.str.fullmatch(_THOUSANDS))
-                flag(grouped, f.name, "has a thousands separator; write 1234, not 1,234")
+                flag(grouped, f.name, _("has a thousands separator; write 1234, not 1,234"))
             else:
                 grouped = ~blank & per_value(t, lambda v: v.str.fullmatch(_COMMA_NUMBER))
-                flag(grouped, f.name, "has a comma; write decimals with a point (33.34) and no "
-                                      "thousands separators")
+                flag(grouped, f.name, _("has a comma; write decimals with a point (33.34) and no "
+                                        "thousands separators"))
             bad = ~blank & ~grouped & (num.isna() | ~np.isfinite(num.fillna(0)))
             if f.kind == "int":
                 bad |= ~blank & ~grouped & ~bad & (num.fillna(0) % 1 != 0)
-                flag(bad, f.name, "not a whole number")
+                flag(bad, f.name, _("not a whole number"))
                 huge = ~blank & ~grouped & ~bad & (num.abs() > MAX_WHOLE)
-                flag(huge, f.name, f"too large (more than {MAX_WHOLE:,})")
+                flag(huge, f.name, _("too large (more than {limit})").format(limit=f"{MAX_WHOLE:,}"))
                 bad |= huge
             else:
-                flag(bad, f.name, "not a finite number")
+                flag(bad, f.name, _("not a finite number"))
             num = num.where(~(bad | grouped))
             if f.min is not None:
-                flag(num < f.min, f.name, f"below the minimum {f.min:g}")
+                flag(num < f.min, f.name, _("below the minimum {min}").format(min=f"{f.min:g}"))
             if f.max is not None:
-                flag(num > f.max, f.name, f"above the maximum {f.max:g}")
+                flag(num > f.max, f.name, _("above the maximum {max}").format(max=f"{f.max:g}"))
             out[f.name] = num.astype("Int64") if f.kind == "int" else num.astype("float64")
         elif f.kind == "date":
             when = per_value(t, lambda v: pd.to_datetime(v, format="%Y-%m-%d", errors="coerce"))
-            flag(~blank & when.isna(), f.name, "not a date in YYYY-MM-DD form")
+            flag(~blank & when.isna(), f.name, _("not a date in YYYY-MM-DD form"))
             early = when < EARLIEST_DATE
-            flag(early, f.name, f"before {EARLIEST_DATE:%Y-%m-%d} (a typo in the year?)")
+            flag(early, f.name, _("before {date} (a typo in the year?)").format(
+                date=f"{EARLIEST_DATE:%Y-%m-%d}"))
             late = pd.Series(False, index=t.index)
             if f.name in NOT_AFTER_TODAY:
                 latest = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize() + pd.Timedelta(
                     days=1)  # a day's grace: the event's local date may be ahead of UTC
                 late = when > latest
-                flag(late, f.name, f"in the future (after {latest:%Y-%m-%d})")
+                flag(late, f.name, _("in the future (after {date})").format(date=f"{latest:%Y-%m-%d}"))
             out[f.name] = when.where(~(early | late))
         else:
-            flag(t.str.len() > MAX_TEXT_CHARS, f.name, f"longer than {MAX_TEXT_CHARS:,} characters")
+            flag(t.str.len() > MAX_TEXT_CHARS, f.name, _("longer than {limit} characters").format(
+                limit=f"{MAX_TEXT_CHARS:,}"))
             flag(t.str.contains(_CONTROL, regex=True), f.name,
-                 "contains a control character (NUL, BEL, ESC…); remove it")
+                 _("contains a control character (NUL, BEL, ESC…); remove it"))
             if f.allowed is not None:
-                shown = ", ".join(f.allowed) if len(f.allowed) <= 8 else "the documented list"
-                flag(~blank & ~t.isin(f.allowed), f.name, f"not one of: {shown}")
+                shown = ", ".join(f.allowed) if len(f.allowed) <= 8 else _("the documented list")
+                flag(~blank & ~t.isin(f.allowed), f.name, _("not one of: {values}").format(
+                    values=shown))
             out[f.name] = t.where(~blank).astype("string")
 
     for col in keep_extra:
@@ -323,21 +339,22 @@ def _cross_checks(text: pd.DataFrame, out: pd.DataFrame, schema: Schema, source:
         if mismatch.any():
             found.append(_issue(source, rows[mismatch], "sub_event_type",
                                 text.loc[mismatch, "sub_event_type"],
-                                "sub-event type does not belong to the event type"))
+                                _("sub-event type does not belong to the event type")))
     for col, dep in schema.paired_blank:
         bad = (text[col] == "") != (text[dep] == "")
         if bad.any():
             found.append(_issue(source, rows[bad], col, text.loc[bad, col],
-                                f"must be filled exactly when {dep} is filled"))
+                                _("must be filled exactly when {column} is filled").format(
+                                    column=dep)))
     if "source_url" in text.columns:
         url = text["source_url"]
         bad = (url != "") & ~per_value(url, lambda v: v.str.match(HTTP_URL))
         if bad.any():
             found.append(_issue(source, rows[bad], "source_url", url[bad],
-                                "only http:// or https:// addresses are accepted"))
+                                _("only http:// or https:// addresses are accepted")))
     if schema.key:
         dup = (text[schema.key] != "") & text[schema.key].duplicated(keep="first")
         if dup.any():
             found.append(_issue(source, rows[dup], schema.key, text.loc[dup, schema.key],
-                                "duplicate identifier (first occurrence kept)"))
+                                _("duplicate identifier (first occurrence kept)")))
     return found

@@ -16,6 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.data.atomic import write_atomic
+from geo.data.i18n import _, ngettext, number
 from geo.data.schemas import EVENTS, OUTSIDE_IRAQ
 from geo.data.store import (
     ORIGIN,
@@ -92,8 +93,8 @@ def save_upload(name: str, content: bytes) -> Path:
     import tempfile
 
     if len(content) > MAX_FILE_BYTES:
-        raise SchemaError(f"{Path(name).name or 'upload'}: larger than "
-                          f"{MAX_FILE_BYTES // 1_000_000} MB")
+        raise SchemaError(_("{file}: larger than {mb} MB").format(
+            file=Path(name).name or "upload", mb=MAX_FILE_BYTES // 1_000_000))
     suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
     stem = re.sub(r"[^A-Za-z0-9_-]+", "_", Path(name).stem)[:60] or "upload"
     folder = Path(tempfile.mkdtemp(prefix="geo-upload-"))
@@ -112,11 +113,12 @@ def read_table_noted(path: Path) -> tuple[pd.DataFrame, list[str]]:
     checked on the file system before a byte is read."""
     path = Path(path)
     if not path.exists():
-        raise SchemaError(f"{path}: file not found")
+        raise SchemaError(_("{file}: file not found").format(file=path))
     if not path.is_file():
-        raise SchemaError(f"{path}: not a regular file")
+        raise SchemaError(_("{file}: not a regular file").format(file=path))
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise SchemaError(f"{path}: larger than {MAX_FILE_BYTES // 1_000_000} MB")
+        raise SchemaError(_("{file}: larger than {mb} MB").format(file=path,
+                                                                 mb=MAX_FILE_BYTES // 1_000_000))
     if path.suffix.lower() in (".xlsx", ".xls"):
         _check_workbook(path)
         try:
@@ -128,8 +130,9 @@ def read_table_noted(path: Path) -> tuple[pd.DataFrame, list[str]]:
         repeated = sorted({m.group(1) for c in names if (m := re.fullmatch(r"(.+)\.\d+", c))
                            and m.group(1) in names})  # pandas renames a repeated 'x' to 'x.1'
         if repeated:
-            raise SchemaError(f"{path}: column(s) {', '.join(repeated)} appear more than once in "
-                              "the header; keep one of each")
+            raise SchemaError(_("{file}: column(s) {columns} appear more than once in the "
+                                "header; keep one of each").format(file=path,
+                                                                   columns=", ".join(repeated)))
         return table, []
     return read_csv_noted(path, str(path))
 
@@ -214,12 +217,14 @@ def ingest_file(path: str | Path, kind: str = "auto", store: str | Path | None =
         raise ValueError(f"unknown format {kind!r}; choose one of {', '.join(FORMATS)}")
     writable_store(store)  # refuse data/ before reading a large file
     step = progress or (lambda share, what: None)
-    step(0.05, "reading")
+    # Translators: the import's progress bar, step by step
+    step(0.05, _("reading"))
     raw, notes = read_table_noted(path)
     if raw.empty:
-        raise SchemaError(f"{path}: no data rows (only a header)")
+        raise SchemaError(_("{file}: no data rows (only a header)").format(file=path))
     kind = fmt.detect_format(list(raw.columns)) if kind == "auto" else kind
-    step(0.2, f"mapping {len(raw)} rows ({kind})")
+    step(0.2, ngettext("mapping {n} row ({format})", "mapping {n} rows ({format})",
+                       len(raw)).format(n=number(len(raw)), format=kind))
     if overrides and kind != "csv":
         raise SchemaError(f"{path.name}: --map applies to generic files (--format csv), not to "
                           f"{kind.upper()} exports, whose columns are mapped by their codebook")
@@ -229,8 +234,9 @@ def ingest_file(path: str | Path, kind: str = "auto", store: str | Path | None =
     hxl = fmt.hxl_rows(raw)
     if hxl.any():  # HDX's hashtag row: one notice, and the data rows keep their line numbers
         lines = ", ".join(str(i + 2) for i in raw.index[hxl][:5])
-        notes = [*notes, f"row {lines}: HXL hashtag row (e.g. {_first_tag(raw[hxl])}) skipped: "
-                         "it describes the columns, it is not an event"]
+        notes = [*notes, _("row {rows}: HXL hashtag row (e.g. {tag}) skipped: it describes the "
+                           "columns, it is not an event").format(rows=lines,
+                                                                 tag=_first_tag(raw[hxl]))]
         mapped = mapped[~hxl.to_numpy()]
     report = ingest_frame(mapped, path.name, kind, store, admin1, step, rows_read=len(raw),
                           original=raw)
@@ -271,14 +277,14 @@ def ingest_frame(mapped: pd.DataFrame, label: str, kind: str = "csv",
     target = writable_store(store)
     step = progress or (lambda share, what: None)
     report = IngestReport(label, kind, rows_read=len(mapped) if rows_read is None else rows_read)
-    step(0.35, "geocoding place names")
+    step(0.35, _("geocoding place names"))
     mapped, report.geocoded = geocode_missing(mapped)
-    step(0.6, "validating")
+    step(0.6, _("validating"))
     checked = validate(mapped, EVENTS, label, keep_extra=tuple(fmt.EXTRA_COLUMNS.get(kind, ())),
                        row_numbers=True, rows_from_index=True)
     report.issues = checked.issues
     report.rejected = len(checked.rejected)
-    step(0.75, "joining to governorates")
+    step(0.75, _("joining to governorates"))
     admin1 = load_admin1() if admin1 is None else admin1
     events = attribution.join(_counts(checked.data), admin1, admin2=load_configured_admin2())
     report.outside_iraq = int((events["region"] == OUTSIDE_IRAQ).sum())
@@ -290,14 +296,14 @@ def ingest_frame(mapped: pd.DataFrame, label: str, kind: str = "csv",
         report.issues = pd.concat([report.issues, pd.DataFrame({
             "file": label, "row": events.loc[swapped, "source_row"], "column": "latitude",
             "value": events.loc[swapped, "latitude"].astype(str),
-            "reason": events.loc[swapped, "coord_issue"] + "; kept as given",
+            "reason": events.loc[swapped, "coord_issue"] + "; " + _("kept as given"),
             "severity": "warning"})], ignore_index=True)
     differ = attribution.disagreements(events)
     report.admin1_disagreements = int(differ.sum())
     if differ.any():
         report.issues = pd.concat([report.issues, admin1_warnings(events, differ, label)],
                                   ignore_index=True)
-    step(0.9, "saving to the store")
+    step(0.9, _("saving to the store"))
     events = events.drop(columns=["source_row"], errors="ignore")
     events[ORIGIN] = origin_label(kind, label)
     with locked(target):
@@ -311,7 +317,7 @@ def ingest_frame(mapped: pd.DataFrame, label: str, kind: str = "csv",
         if len(events):
             merged, report.imported, report.updated, report.unchanged = merge(stored, events)
             write_events(target, merged)
-    step(1.0, "done")
+    step(1.0, _("done"))
     return report
 
 
@@ -337,9 +343,11 @@ def _rejected_rows(checked, original: pd.DataFrame | None) -> pd.DataFrame:
 def admin1_warnings(events: pd.DataFrame, differ: pd.Series, label: str) -> pd.DataFrame:
     """One warning per event whose source names another governorate than its point's."""
     theirs = events.loc[differ, "source_admin1"].astype(str)
+    # Translators: {governorate} is the governorate the event's point lies in
+    before, _sep, after = _("the file's admin-1 differs from the spatial join ({governorate}); "
+                            "the join is kept").partition("{governorate}")
     return pd.DataFrame({
         "file": label, "row": events.loc[differ, "source_row"].astype("int64"), "column": "admin1",
         "value": theirs, "severity": "warning",
-        "reason": "the file's admin-1 differs from the spatial join ("
-                  + events.loc[differ, "admin1_name"].astype(str) + "); the join is kept"},
+        "reason": before + events.loc[differ, "admin1_name"].astype(str) + after},
         columns=ISSUE_COLUMNS)

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from geo.data.crs import WGS84
+from geo.data.i18n import _
 from geo.data.schemas import EVENTS
 from geo.data.validate import ISSUE_COLUMNS, SchemaError, read_csv_text, validate
 from geo.sources import attribution
@@ -134,8 +135,8 @@ def prepare_partition(raw: pd.DataFrame, kind: str, label: str, admin1: gpd.GeoD
     differ = attribution.disagreements(events)
     skipped = pd.DataFrame({"file": label, "row": np.flatnonzero(hxl) + 2, "column": "",
                             "value": "", "severity": "warning",
-                            "reason": "HXL hashtag row skipped: it describes the columns, it is "
-                                      "not an event"}, columns=ISSUE_COLUMNS)
+                            "reason": _("HXL hashtag row skipped: it describes the columns, it "
+                                        "is not an event")}, columns=ISSUE_COLUMNS)
     issues = pd.concat([checked.issues, admin1_warnings(events, differ, label), skipped],
                        ignore_index=True)
     rejected = checked.rejected.drop(columns=[_ORDER])

@@ -17,15 +17,12 @@ import shapely
 
 from geo.data import paths
 from geo.data.crs import WGS84
+from geo.data.i18n import N_
 from geo.data.schemas import OUTSIDE_IRAQ
 from geo.spatial import installed
 
 ADMIN1_COLUMNS = ["admin1_code", "admin1_name", "region"]
 BOUNDARY_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".zip", ".parquet"}
-
-def N_(message: str) -> str:  # noqa: N802 - gettext's marker: the app translates it where shown
-    return message
-
 
 BOUNDARY_CAVEAT = N_(
     "Governorate lines come from Natural Earth (public domain). Its Baghdad covers only the city; "

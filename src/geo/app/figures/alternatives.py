@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from geo.app.i18n import _, day, month, ngettext, number
+from geo.data.i18n import _, day, month, ngettext, number
 
 MAP_TYPES = frozenset({"scattermap", "choroplethmap", "densitymap"})
 

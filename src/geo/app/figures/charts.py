@@ -10,7 +10,7 @@ from geo.app import aggregate
 from geo.app.direction import ATTACKS
 from geo.app.direction import COLORS as DIRECTION_COLORS
 from geo.app.figures.common import OKABE_ITO, plain, shown, shown_all, word
-from geo.app.i18n import N_, _, localise_digits
+from geo.data.i18n import N_, _, localise_digits
 
 
 def bar_chart(df: pd.DataFrame, label_col: str, value_col: str = "events", title: str = "",

@@ -11,10 +11,11 @@ from functools import cache
 
 import pandas as pd
 
-from geo.app import i18n, vocabulary
+from geo.app import vocabulary
 from geo.app.direction import COLORS as DIRECTION_COLORS
 from geo.app.direction import DIRECTIONS, ISLAMIC_STATE
-from geo.app.i18n import _
+from geo.data import i18n
+from geo.data.i18n import _
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",

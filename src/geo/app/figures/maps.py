@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 import shapely
 from pyproj import Geod
 
-from geo.app import aggregate, i18n
+from geo.app import aggregate
 from geo.app.alerts import flag_text
 from geo.app.direction import COLUMN as DIRECTION
 from geo.app.figures.common import (
@@ -38,7 +38,8 @@ from geo.app.figures.common import (
     word,
 )
 from geo.app.figures.shaping import has_arabic_script, shaped
-from geo.app.i18n import N_, _, localise_digits, month, ngettext, number
+from geo.data import i18n
+from geo.data.i18n import N_, _, localise_digits, month, ngettext, number
 from geo.spatial import context, lod
 
 IRAQ_BOUNDS = {"west": 38.79, "east": 48.57, "south": 29.06, "north": 37.38}

@@ -19,7 +19,7 @@ from geo.app.figures.common import (
     shown,
     word,
 )
-from geo.app.i18n import _, day
+from geo.data.i18n import _, day
 
 DAY = "dd MMM y"  # 04 Mar 2026, as strftime's %d %b %Y wrote it
 
