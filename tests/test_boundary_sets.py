@@ -7,6 +7,7 @@ the test's own."""
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 
 import geopandas as gpd
@@ -216,6 +217,16 @@ def test_the_app_draws_districts_and_disputed_territories(home, app_page):
     assert not at.exception
     heads = [s.value for s in at.subheader]
     assert "Districts" in heads and heads[0].endswith("and the disputed territories")
+    # in Arabic (and Kurdish), districts are named as OCHA's ADM2_AR names them
+    at = page("pages/map.py", layers="boundaries,disputed,events", jur="Disputed territories",
+              lang="ar")
+    traces = [t for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"]]
+    hovers = next(t for t in traces if t.get("type") == "choroplethmap" and "customdata" in t
+                  and len(t.get("locations", [])) == 14)
+    names = [row[0] for row in hovers["customdata"]]
+    assert all(re.search("[\u0600-\u06ff]", n) for n in names), names
+    picker = at.multiselect(key="f_admin2")
+    assert re.search("[\u0600-\u06ff]", picker.format_func(picker.options[0]))
 
 
 def test_agreement_of_the_embedded_default_with_ocha():

@@ -243,6 +243,14 @@ def test_every_chart_and_map_says_what_it_shows_and_gives_its_data(data):
     assert said.startswith("Map: a map of Iraq.") and f"Foreign-force sites ({placed})" in said
     assert "nothing to draw" in alternatives.describe(
         figures.bar_chart(aggregate.counts_by(events.iloc[:0], "event_type"), "event_type"), "X")
+    # the app caches figures (st.cache_data pickles them): their arrays come back as Plotly's
+    # base64 typed arrays, and the description must read them alike (it said "nothing to draw"
+    # under the Overview's timeline and "(1)" for every map layer)
+    import pickle
+
+    for fig, title in ((monthly, "Monthly events"), (shown, "Map"), (by_type, "By event type")):
+        assert alternatives.describe(pickle.loads(pickle.dumps(fig)), title) == \
+            alternatives.describe(fig, title)
     with i18n.use("ar"):
         arabic = alternatives.describe(by_type, "حسب نوع الحدث")
         assert "أعلى قيمة" in arabic and list(alternatives.chart_table(by_type)) == [

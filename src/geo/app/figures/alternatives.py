@@ -7,6 +7,8 @@ chart's series and their values, a map's layers and how many marks each draws.
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,9 +19,13 @@ MAP_TYPES = frozenset({"scattermap", "choroplethmap", "densitymap"})
 
 
 def _values(values) -> np.ndarray:
-    """A trace's values as a flat array (Plotly holds tuples, arrays, or a lone value)."""
+    """A trace's values as a flat array (Plotly holds tuples, arrays, a lone value, or, in a
+    figure that went through a cache's pickle, a base64 typed array: {"dtype", "bdata"})."""
     if values is None:
         return np.asarray([], dtype=object)
+    if isinstance(values, dict) and "bdata" in values and "dtype" in values:
+        raw = base64.b64decode(values["bdata"])
+        return np.frombuffer(raw, dtype=np.dtype(values["dtype"])).astype(object).reshape(-1)
     if isinstance(values, (str, bytes, dict)):
         return np.asarray([values], dtype=object)
     return np.asarray(values, dtype=object).reshape(-1)

@@ -190,6 +190,19 @@ def _label_features(labels: pd.DataFrame | None) -> dict:
 LOCAL_NAME_COLUMNS = {"ar": ("name_ar",), "ckb": ("name_ku", "name_ar")}
 
 
+# A district's: OCHA's Arabic name when the installed set has one (ADM2_AR); Kurdish readers get
+# it too, as for the sites: OCHA gives no Kurdish names, and Arabic script reads better to them
+# than Latin.
+DISTRICT_NAME_COLUMNS = {"ar": ("admin2_name_ar",), "ckb": ("admin2_name_ar",)}
+
+
+def district_names(districts: pd.DataFrame) -> pd.Series:
+    """The districts' names in the reader's language (English where the set has none)."""
+    english = districts["admin2_name"].astype(str)
+    columns = DISTRICT_NAME_COLUMNS.get(i18n.current())
+    return local_names(english, districts, columns) if columns else english
+
+
 def local_names(names: pd.Series, frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
     """The first non-blank name among `columns` of `frame`, else the English one: a missing
     name falls back visibly, in Latin letters, never to nothing."""
@@ -351,7 +364,7 @@ def disputed_trace(districts: gpd.GeoDataFrame) -> go.Choroplethmap:
         featureidkey="properties.admin2_code", locations=codes, z=[1] * len(codes),
         colorscale=[[0, DISPUTED_COLOR], [1, DISPUTED_COLOR]], showscale=False,
         marker={"opacity": 0.22, "line": {"width": 1.6, "color": DISPUTED_COLOR}},
-        customdata=np.stack([plain(districts["admin2_name"])], axis=1),
+        customdata=np.stack([plain(district_names(districts))], axis=1),
         hovertemplate="%{customdata[0]}: " + _("disputed territory (Article 140)")
                       + "<extra></extra>",
         name=_("Disputed territories (Article 140, UNAMI 2009)"), showlegend=True)
