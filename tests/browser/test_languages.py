@@ -50,6 +50,12 @@ def assert_reads_in(page, lang: str, english: list[str], where: str) -> None:
     direction = page.evaluate("""() => ['stMain', 'stSidebarContent'].map(id =>
         getComputedStyle(document.querySelector(`[data-testid="${id}"]`)).direction)""")
     assert direction == ["rtl", "rtl"], (where, direction)
+    # and it is aligned to the right: Streamlit sets text-align: left on every element's
+    # container, which left headings and paragraphs ragged on the right
+    aligned = page.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid="stMain"] h1, [data-testid="stMain"] [data-testid="stMarkdownContainer"] p')]
+        .slice(0, 6).map(e => getComputedStyle(e).textAlign)""")
+    assert aligned and "left" not in aligned, (where, aligned)  # (an uploader's hint is centred)
     # the page says its language, so a screen reader reads it with the right voice
     assert page.evaluate("() => document.documentElement.lang") == lang, where
     text = visible_text(page)

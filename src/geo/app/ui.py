@@ -189,6 +189,11 @@ _LANG_LABEL = "Language · اللغة · زمان"  # in every language: a reade
 RTL_CSS = """<style>
 [data-testid="stMain"], [data-testid="stSidebarContent"], [data-testid="stToast"] {
   direction: rtl; text-align: right; }
+/* Streamlit sets text-align: left on every element's container and on a table's text cells:
+   headings, paragraphs and cells would stay ragged on the right, their last line at the left */
+[data-testid="stMain"] [data-testid="stElementContainer"],
+[data-testid="stSidebarContent"] [data-testid="stElementContainer"] { text-align: right; }
+[data-testid="stTable"] th, [data-testid="stTable"] td { text-align: right !important; }
 /* charts and maps keep time and space running left to right, as Arabic news graphics do */
 [data-testid="stPlotlyChart"], [data-testid="stSlider"] [data-baseweb="slider"] {
   direction: ltr; }
