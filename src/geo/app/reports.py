@@ -1,9 +1,9 @@
 """An import's and a pull's report in the reader's language.
 
-The lower layers write their reports in English for the CLI and the logs (`IngestReport.summary`,
-`PullReport.summary`); the Data page says the same figures through the catalogs, so a reader of
-Arabic or Kurdish can follow an import. The per-row problems stay as the validators wrote them
-(the page says so).
+The lower layers' reports keep an English `summary()` for the CLI and the logs
+(`IngestReport.summary`, `PullReport.summary`); the Data and Geoparse pages say the same figures
+through the catalogs, so a reader of Arabic or Kurdish can follow an import. The per-row problems
+come from the validators already in the reader's language (`geo.data.i18n`).
 """
 
 from __future__ import annotations

@@ -84,8 +84,8 @@ def _skeleton(t: pd.Series) -> pd.Series:
     return key.where(latin & enough, "")
 
 
-# letters a spelling key keeps with its vowels: one more than a three-consonant town name's
-# shortest spelling ("Sinuni"), so "Hit" or "Ana" never meet another name this way
+# letters a spelling key needs: names of three or four letters ("Hit", "Ana", "Tal", "Kifl")
+# differ by one vowel from too many others to be told apart this way
 MIN_SPELLING = 5
 
 
