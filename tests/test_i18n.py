@@ -216,3 +216,14 @@ def test_import_problems_in_the_readers_language(tmp_path):
     semi.write_text("a;b\n1;2\n")
     with i18n.use("ar"):
         assert read_table_noted(semi)[1] == ["قُرئ مفصولًا بـ ';' (لا فواصل في الترويسة)"]
+
+
+def test_geoparse_notes_in_the_readers_language():
+    """The Geoparse page's notes (why a mention was placed at its governorate) and the warning
+    built from them come from the catalogs too."""
+    from geo.text.geoparse import geoparse
+
+    text = "Gunmen attacked a checkpoint in Bashir village, Kirkuk governorate, Iraq."
+    assert "Bashir is not in the gazetteer: placed at Kirkuk" in set(geoparse(text)["note"])
+    with i18n.use("ckb"):
+        assert "Bashir لە فەرهەنگی شوێنەکاندا نییە: لە Kirkuk دانرا" in set(geoparse(text)["note"])

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from geo.data.crs import distance_km
+from geo.data.i18n import _
 from geo.spatial import installed
 from geo.spatial.admin1_table import ADMIN1_ALIASES
 from geo.spatial.boundaries import load_admin1, load_regions
@@ -109,7 +110,7 @@ def _areas_for(district_set: str) -> pd.DataFrame:
     rows = [(norm, name, "", name) for norm, name in REGION_NAMES.items()]
     address_only: list[tuple[str, str, str, str]] = []
     admin1 = load_admin1()
-    for _, g in admin1.iterrows():  # 18 rows
+    for _row, g in admin1.iterrows():  # 18 rows
         for name in {g.admin1_name, g.name_ar, g.name_ku, g.source_name}:
             for suffix in ("", " governorate", " province", " region"):
                 rows.append((name + suffix, g.admin1_name, g.admin1_code, g.region))
@@ -418,16 +419,20 @@ def _contained(found: pd.DataFrame, index: NameIndex, chain: np.ndarray) -> None
         limit = CONTAINED_KM[found["unit"].iloc[i]]
         if km > limit:
             found.loc[i, "place"] = nxt.iloc[i]
-            found.loc[i, "note"] = (f"{found.loc[i, 'mention']} is not in the gazetteer near "
-                                    f"{b['name']}: placed at {b['name']}")
+            # Translators: a geoparsed mention placed at the larger place it lies in
+            found.loc[i, "note"] = _("{mention} is not in the gazetteer near {place}: placed at "
+                                     "{place}").format(mention=found.loc[i, "mention"],
+                                                       place=b["name"])
 
 
 def _fall_back(found: pd.DataFrame, i: int, gov: str, areas: pd.DataFrame) -> None:
     """Row `i` names a place that the gazetteer has not in governorate `gov`: the governorate."""
     key = _governorate_key(areas, gov)
     found.loc[i, ["place", "region_hit", "area_key"]] = [np.nan, areas.loc[key, "name"], key]
-    found.loc[i, "note"] = (f"{found.loc[i, 'mention']} is not in the gazetteer in "
-                            f"{areas.loc[key, 'name']}: placed at the governorate")
+    # Translators: a geoparsed mention placed at the governorate its text names
+    found.loc[i, "note"] = _("{mention} is not in the gazetteer in {governorate}: placed at the "
+                             "governorate").format(mention=found.loc[i, "mention"],
+                                                   governorate=areas.loc[key, "name"])
 
 
 def _governorates(areas: pd.DataFrame) -> pd.Series:
@@ -477,7 +482,9 @@ def _unmatched_in_addresses(text: str, found: pd.DataFrame, areas: pd.DataFrame)
         rows.append({"mention": text[s:e], "start": s, "end": e, "norm": "", "place": np.nan,
                      "region_hit": areas.loc[key, "name"], "area_key": key,
                      "unit": (m["unit"] or "").casefold(), "words": len(name.split()),
-                     "note": f"{name} is not in the gazetteer: placed at {areas.loc[key, 'name']}"})
+                     # Translators: a geoparsed name placed at the governorate of its address
+                     "note": _("{mention} is not in the gazetteer: placed at {governorate}").format(
+                         mention=name, governorate=areas.loc[key, "name"])})
         taken[s:e] = True
     return pd.DataFrame(rows, columns=[*found.columns])
 
