@@ -227,3 +227,14 @@ def test_geoparse_notes_in_the_readers_language():
     assert "Bashir is not in the gazetteer: placed at Kirkuk" in set(geoparse(text)["note"])
     with i18n.use("ckb"):
         assert "Bashir لە فەرهەنگی شوێنەکاندا نییە: لە Kirkuk دانرا" in set(geoparse(text)["note"])
+
+
+def test_a_pull_that_cannot_reach_its_host_says_so_in_the_readers_language(monkeypatch, tmp_path):
+    """Offline, the Data page's pull fails with one line: in Arabic too."""
+    from geo.sources import pull
+
+    monkeypatch.setenv("GEO_UCDP_URL", "http://127.0.0.1:9")  # a closed port: refused at once
+    with pytest.raises(pull.PullError, match="cannot reach 127.0.0.1:9"):
+        pull.pull_ucdp("25.1", store=tmp_path / "s", sleep=lambda s: None)
+    with i18n.use("ar"), pytest.raises(pull.PullError, match="تعذّر الوصول إلى 127.0.0.1:9"):
+        pull.pull_ucdp("25.1", store=tmp_path / "s", sleep=lambda s: None)

@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from geo.data.atomic import write_atomic
+from geo.data.i18n import _
 from geo.data.store import locked, read_events, writable_store, write_events
 
 ACLED_BASE = "https://acleddata.com"
@@ -125,14 +126,16 @@ def _request(session: Any, method: str, url: str, what: str, sleep: Callable[[fl
             response = session.request(method, url, timeout=TIMEOUT_S, **kw)
         except requests.exceptions.ConnectionError:
             if attempt == TRIES - 1 or not patient:
-                raise PullError(f"{what}: cannot reach {host} (no network, or the host is "
-                                "down); nothing was changed") from None
+                raise PullError(_("{what}: cannot reach {host} (no network, or the host is "
+                                  "down); nothing was changed").format(what=what, host=host)
+                                ) from None
             sleep(2.0 ** attempt)
             continue
         except requests.exceptions.Timeout:
             if attempt == TRIES - 1:
-                raise PullError(f"{what}: {host} did not answer within {TIMEOUT_S} s, "
-                                f"{TRIES} times; nothing was changed") from None
+                raise PullError(_("{what}: {host} did not answer within {seconds} s, {tries} "
+                                  "times; nothing was changed").format(
+                    what=what, host=host, seconds=TIMEOUT_S, tries=TRIES)) from None
             sleep(2.0 ** attempt)
             continue
         status = response.status_code
@@ -140,9 +143,11 @@ def _request(session: Any, method: str, url: str, what: str, sleep: Callable[[fl
             return response
         if attempt < TRIES - 1:
             sleep(_retry_after(response.headers.get("Retry-After"), 2.0 ** attempt))
-    raise PullError(f"{what}: {host} still answers HTTP {status} after {TRIES} tries "
-                    f"({'rate limit' if status == 429 else 'server error'}); try again later; "
-                    "pages already fetched are kept and the next pull resumes")
+    why = _("rate limit") if status == 429 else _("server error")
+    raise PullError(_("{what}: {host} still answers HTTP {status} after {tries} tries ({why}); "
+                      "try again later; pages already fetched are kept and the next pull "
+                      "resumes").format(what=what, host=host, status=status, tries=TRIES,
+                                        why=why))
 
 
 def _retry_after(value: str | None, default: float) -> float:
@@ -159,8 +164,9 @@ def _json(response: Any, what: str, wanted: str) -> dict:
     except ValueError:
         body = None
     if not isinstance(body, dict) or wanted not in body:
-        raise PullError(f"{what}: the answer (HTTP {response.status_code}) is not the documented "
-                        f"JSON with {wanted!r}; the API may have changed; nothing was changed")
+        raise PullError(_("{what}: the answer (HTTP {status}) is not the documented JSON with "
+                          "{wanted}; the API may have changed; nothing was changed").format(
+            what=what, status=response.status_code, wanted=repr(wanted)))
     return body
 
 
@@ -249,9 +255,9 @@ def pull_acled(country: str = "Iraq", since: date | None = None, store: str | Pa
     user = os.environ.get("ACLED_USERNAME", "").strip()
     password = secret("ACLED_PASSWORD", "geo-acled", user) if user else None
     if not user or not password:
-        raise PullError("ACLED needs your account: set ACLED_USERNAME (your e-mail) and "
-                        "ACLED_PASSWORD, or store the password in the OS keyring (service "
-                        "geo-acled, user = your e-mail); register at acleddata.com")
+        raise PullError(_("ACLED needs your account: set ACLED_USERNAME (your e-mail) and "
+                          "ACLED_PASSWORD, or store the password in the OS keyring (service "
+                          "geo-acled, user = your e-mail); register at acleddata.com"))
     base = base_url("acled")
     name = f"acled-{country.lower().replace(' ', '_')}"
     state = _state(target, name)
@@ -287,7 +293,9 @@ def pull_acled(country: str = "Iraq", since: date | None = None, store: str | Pa
             said = str(body.get("messages") or body.get("error"))[:200]
             raise PullError(f"ACLED events: the API said {said!r}; nothing was changed")
         pages.add(number, rows, last=len(rows) < ACLED_PAGE)
-        say(f"ACLED: page {number}, {len(rows):,} rows")
+        # Translators: a pull's progress: the page just fetched and its rows
+        say(_("{source}: page {page}, {rows} rows").format(source="ACLED", page=number,
+                                                           rows=f"{len(rows):,}"))
     rows = pages.rows()
     report.pages, report.rows = len(pages.done()), len(rows)
     raw = _store_rows(rows, "acled", f"ACLED API ({country})", target, report)
@@ -299,7 +307,7 @@ def pull_acled(country: str = "Iraq", since: date | None = None, store: str | Pa
         ids = [str(r.get("event_id_cnty", "")) for r in _json(gone, "ACLED deletions", "data")["data"]
                if isinstance(r, dict)]
         report.deleted = delete_events(target, ids)
-        say(f"ACLED: {report.deleted} deleted event(s) removed")
+        say(_("{source}: {n} deleted event(s) removed").format(source="ACLED", n=report.deleted))
     newest = pd.to_numeric(raw["timestamp"], errors="coerce").max() if "timestamp" in raw else None
     if newest is not None and pd.notna(newest):
         state["timestamp"] = max(int(newest), int(state.get("timestamp", 0)))
@@ -369,7 +377,8 @@ def pull_ucdp(version: str = UCDP_VERSION, country: str = "Iraq", store: str | P
             raise PullError("UCDP events: 'Result' is not a list; the API may have changed")
         total = int(body.get("TotalPages") or 0)
         pages.add(number, rows, last=not rows or number + 1 >= total)
-        say(f"UCDP: page {number + 1} of {max(total, 1)}, {len(rows):,} rows")
+        say(_("{source}: page {page} of {pages}, {rows} rows").format(
+            source="UCDP", page=number + 1, pages=max(total, 1), rows=f"{len(rows):,}"))
         number += 1
     rows = pages.rows()
     report.pages, report.rows = len(pages.done()), len(rows)
