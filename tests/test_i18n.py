@@ -238,3 +238,14 @@ def test_a_pull_that_cannot_reach_its_host_says_so_in_the_readers_language(monke
         pull.pull_ucdp("25.1", store=tmp_path / "s", sleep=lambda s: None)
     with i18n.use("ar"), pytest.raises(pull.PullError, match="تعذّر الوصول إلى 127.0.0.1:9"):
         pull.pull_ucdp("25.1", store=tmp_path / "s", sleep=lambda s: None)
+
+
+def test_the_sidebar_says_once_that_source_text_keeps_its_language(keep_running_entrypoint):
+    said = "shown as the sources wrote them"
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.query_params["lang"] = "ar"
+    at.run()
+    assert [c.value for c in at.sidebar.caption if "كما كتبتها المصادر" in c.value]
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.run()
+    assert not [c.value for c in at.sidebar.caption if said in c.value]  # English needs no word

@@ -237,6 +237,9 @@ def language_picker() -> str:
     if i18n.is_rtl(lang):
         st.sidebar.toggle(i18n._("Arabic-Indic digits (٠١٢٣)"), key=DIGITS_KEY)
         lang = language()
+    if lang != i18n.DEFAULT:  # said once, beside the choice, rather than on every value
+        st.sidebar.caption(i18n._("Actor names, notes and source titles are shown as the sources "
+                                  "wrote them, mostly in English."))
     return lang
 
 
