@@ -94,7 +94,7 @@ MOMENTS = {
 def test_kill_9_mid_ingest_leaves_the_store_as_it_was(moment, seeded, tmp_path, admin1):
     seed, seeded_rows, second, _ = seeded
     reached, mid_write = MOMENTS[moment]
-    for _attempt in range(3):  # the write lasts ~0.1 s: retry if the poll missed it
+    for _attempt in range(5):  # the write lasts ~0.1 s: retry if the poll missed it
         store = tmp_path / f"store{_attempt}"
         shutil.copytree(seed, store)
         before, files = digest(store / EVENTS_FILE), snapshot(store)
@@ -112,10 +112,14 @@ def test_kill_9_mid_ingest_leaves_the_store_as_it_was(moment, seeded, tmp_path, 
                 os.kill(proc.pid, signal.SIGKILL)
         finally:
             proc.wait(timeout=60)
-        if proc.returncode == -signal.SIGKILL:
+        # under load the kill can land just outside the write it aimed at (no temporary left
+        # where one must be): that attempt says nothing of the moment, so it is tried again
+        missed = mid_write is True and not list(temps(store))
+        if proc.returncode == -signal.SIGKILL and not missed:
             break
+        assert digest(store / EVENTS_FILE) == before or proc.returncode == 0  # never half-written
     else:
-        pytest.fail(f"the ingest finished before '{moment}' was seen, three times")
+        pytest.fail(f"the kill did not land '{moment}' in five tries")
 
     assert digest(store / EVENTS_FILE) == before  # byte for byte
     stored = read_events(store)
